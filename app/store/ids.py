@@ -1,0 +1,34 @@
+"""UUIDv7 row keys: born on the device that creates the row, time-ordered so B-tree inserts stay local.
+
+Python 3.11 has no uuid7 (3.14 adds it); the RFC 9562 layout is a dozen lines, so we write it rather than
+add a dependency for it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+
+_lock = threading.Lock()
+_last_ms = 0
+_last_rand = 0
+
+
+def uuid7() -> str:
+    """A new UUIDv7 as text; strictly increasing within this process (monotonic random part)."""
+    global _last_ms, _last_rand
+    with _lock:
+        ms = time.time_ns() // 1_000_000
+        if ms <= _last_ms:
+            # Same millisecond (or the clock stepped back): keep order by counting up the random bits.
+            ms = _last_ms
+            rand = _last_rand + 1
+        else:
+            rand = int.from_bytes(os.urandom(10), "big") >> 6  # 74 random bits
+        _last_ms, _last_rand = ms, rand
+    rand_a = (rand >> 62) & 0xFFF
+    rand_b = rand & ((1 << 62) - 1)
+    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
+    return str(uuid.UUID(int=value))

@@ -1,0 +1,20 @@
+"""Numbered schema migrations.
+
+Each migration runs in its own transaction and sets ``PRAGMA user_version`` to its number; a copy of the
+database file is taken before the first one runs on an existing database. A database whose version is newer
+than :data:`SCHEMA_VERSION` is refused, never opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from app.store.migrations import m0001_initial
+
+Migration = Callable[[Any], None]  # takes a DB-API cursor inside an open transaction
+
+MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
+    (1, "initial schema", m0001_initial.upgrade),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,566 @@
+"""The op log: every write to a synced table, and the merge that turns the log back into tables.
+
+Semantics (DESIGN.md "Change log and sync"):
+- An op is ``(device_id, seq)`` with an HLC time, a table, a row id, the fields it sets (``data``) and, per
+  field, the op ids that field's previous value came from (``prev``). A create op has ``prev`` NULL and sets
+  every field of the row (absent fields are NULL, or false for flags).
+- A field's heads are the ops that set it and that no other op names in that field's ``prev``. The value is
+  the head with the largest ``(hlc, device_id)``. Heads with different values are a conflict; a later write
+  names every head in ``prev`` and so resolves it. Losing values stay in the log.
+- The synced tables are a cache: :func:`rematerialize` recomputes a row from its ops, and the same function
+  serves local writes, remote ops and ``jiafang check``, so all three agree by construction.
+
+Writes go through the raw DB-API cursor of the session's connection (same transaction as the session) for
+speed; the engine guard in :mod:`app.store.db` refuses any other statement that writes a synced table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+from sqlalchemy import Boolean
+from sqlalchemy.orm import Session
+from sqlalchemy.types import JSON
+
+from app.store.clock import HybridClock
+from app.store.ids import uuid7
+from app.store.models import MODEL_BY_TABLE, Synced
+from app.store.types import utc_text
+
+T = TypeVar("T", bound=Synced)
+WRITER_KEY = "jiafang.op_writer"
+LOG_KEY = "jiafang.log_store"
+USER_KEY = "jiafang.user_id"
+
+
+def op_key(device_id: str, seq: int) -> str:
+    return f"{device_id}:{seq}"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def to_wire(value: Any) -> Any:
+    """A Python value as the JSON-native value the log carries (dates as ISO text, codes as their value)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value.value if isinstance(value, Enum) else value
+    if isinstance(value, datetime):
+        return utc_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): to_wire(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [to_wire(v) for v in value]
+        return sorted(items) if isinstance(value, set | frozenset) else items
+    raise TypeError(f"cannot store {type(value).__name__} in the op log")
+
+
+@dataclass(frozen=True)
+class TableCodec:
+    """How one synced table's fields map between log values and stored column values."""
+
+    table: str
+    fields: tuple[str, ...]  # every column but id, in table order
+    json_fields: frozenset[str]
+    bool_fields: frozenset[str]
+    defaults: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, model: type[Synced]) -> TableCodec:
+        columns = [c for c in model.__table__.columns if c.name != "id"]
+        defaults: dict[str, Any] = {}
+        for column in columns:
+            default = column.default
+            if default is not None and getattr(default, "is_scalar", False):
+                defaults[column.name] = to_wire(default.arg)
+        return cls(
+            table=model.__tablename__,
+            fields=tuple(c.name for c in columns),
+            json_fields=frozenset(c.name for c in columns if isinstance(c.type, JSON)),
+            bool_fields=frozenset(c.name for c in columns if isinstance(c.type, Boolean)),
+            defaults=defaults,
+        )
+
+    def absent(self, name: str) -> Any:
+        """The value a create op gives a field it does not mention."""
+        return False if name in self.bool_fields else None
+
+    def to_column(self, name: str, wire: Any) -> Any:
+        if wire is None:
+            return None
+        if name in self.json_fields:
+            return _dumps(wire)
+        if name in self.bool_fields:
+            return 1 if wire else 0
+        return wire
+
+    def from_column(self, name: str, stored: Any) -> Any:
+        if stored is None:
+            return self.absent(name) if name in self.bool_fields else None
+        if name in self.json_fields:
+            return json.loads(stored)
+        if name in self.bool_fields:
+            return bool(stored)
+        return stored
+
+
+CODECS: dict[str, TableCodec] = {name: TableCodec.of(model) for name, model in MODEL_BY_TABLE.items()}
+APPLY_ORDER: dict[str, int] = {name: model.apply_order for name, model in MODEL_BY_TABLE.items()}
+
+
+@dataclass(frozen=True)
+class OpRecord:
+    """One op as stored and as carried by sync."""
+
+    device_id: str
+    seq: int
+    hlc: int
+    tbl: str
+    row_id: str
+    scope: str
+    data: dict[str, Any]
+    prev: dict[str, list[str]] | None
+    user_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        return op_key(self.device_id, self.seq)
+
+    def touches(self, name: str) -> bool:
+        return self.prev is None or name in self.data
+
+    def value_of(self, name: str) -> Any:
+        if name in self.data:
+            return self.data[name]
+        return CODECS[self.tbl].absent(name)
+
+OP_COLUMNS = "device, seq, hlc, tbl, row_id, scope, user, data, prev"
+INSERT_OP = f"INSERT INTO op_log ({OP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+# ----------------------------------------------------------------------------- the merge
+@dataclass
+class RowState:
+    """A row as its ops decide it: every field's value and heads."""
+
+    table: str
+    row_id: str
+    values: dict[str, Any]
+    heads: dict[str, list[OpRecord]] = field(default_factory=dict)
+
+    def conflicts(self) -> dict[str, list[OpRecord]]:
+        """Fields whose heads disagree on the value (heads that agree are not worth a person's time)."""
+        found: dict[str, list[OpRecord]] = {}
+        for name, heads in self.heads.items():
+            if len(heads) > 1 and len({_dumps(h.value_of(name)) for h in heads}) > 1:
+                found[name] = heads
+        return found
+
+
+def _winner_order(op: OpRecord) -> tuple[int, str]:
+    return (op.hlc, op.device_id)
+
+
+def resolve_row(table: str, row_id: str, ops: Iterable[OpRecord]) -> RowState | None:
+    """The row that these ops (in any order) make, or None while its create op has not arrived."""
+    ops = list(ops)
+    if not any(op.prev is None for op in ops):
+        return None
+    codec = CODECS[table]
+    state = RowState(table, row_id, {})
+    for name in codec.fields:
+        touching = [op for op in ops if op.touches(name)]
+        superseded: set[str] = set()
+        for op in touching:
+            if op.prev is not None:
+                superseded.update(op.prev.get(name, ()))
+        heads = sorted((op for op in touching if op.key not in superseded), key=_winner_order, reverse=True)
+        state.values[name] = heads[0].value_of(name)
+        state.heads[name] = heads
+    return state
+
+
+# ----------------------------------------------------------------------------- storing and reading ops
+def _cursor(session: Session) -> Any:
+    return session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+class LogStore:
+    """Encodes ops into op_log rows and back, for one transaction of one session."""
+
+    def __init__(self, session: Session) -> None:
+        self.cur = _cursor(session)
+        self.cur.execute("SELECT id, value FROM op_atom")
+        self._by_id: dict[int, str] = dict(self.cur.fetchall())
+        self._by_text: dict[str, int] = {v: k for k, v in self._by_id.items()}
+
+    def atom(self, text: str) -> int:
+        found = self._by_text.get(text)
+        if found is None:
+            self.cur.execute("INSERT INTO op_atom (value) VALUES (?)", (text,))
+            found = int(self.cur.lastrowid)
+            self._by_text[text], self._by_id[found] = found, text
+        return found
+
+    def encode(self, op: OpRecord) -> tuple[Any, ...]:
+        if op.prev is None:
+            codec = CODECS[op.tbl]
+            values = [None if (v := op.data.get(name)) is False and name in codec.bool_fields else v
+                      for name in codec.fields]
+            while values and values[-1] is None:
+                values.pop()
+            data = _dumps(values)
+        else:
+            data = _dumps(op.data)
+        return (self.atom(op.device_id), op.seq, op.hlc, op.tbl, op.row_id, self.atom(op.scope),
+                None if op.user_id is None else self.atom(op.user_id), data,
+                None if op.prev is None else _dumps(op.prev))
+
+    def decode(self, row: Sequence[Any]) -> OpRecord:
+        device, seq, hlc, tbl, row_id, scope, user, data, prev = row
+        values = json.loads(data)
+        if prev is None:
+            values = {n: v for n, v in zip(CODECS[tbl].fields, values, strict=False) if v is not None}
+        return OpRecord(self._by_id[device], seq, hlc, tbl, row_id, self._by_id[scope], values,
+                        None if prev is None else json.loads(prev), None if user is None else self._by_id[user])
+
+    def insert(self, ops: Sequence[OpRecord]) -> None:
+        self.cur.executemany(INSERT_OP, [self.encode(op) for op in ops])
+
+    def held(self, device_id: str, seq: int) -> OpRecord | None:
+        device = self._by_text.get(device_id)
+        if device is None:
+            return None
+        self.cur.execute(f"SELECT {OP_COLUMNS} FROM op_log WHERE device = ? AND seq = ?", (device, seq))
+        row = self.cur.fetchone()
+        return None if row is None else self.decode(row)
+
+    def row_ops(self, table: str, row_id: str) -> list[OpRecord]:
+        self.cur.execute(f"SELECT {OP_COLUMNS} FROM op_log WHERE row_id = ? AND tbl = ?", (row_id, table))
+        return [self.decode(r) for r in self.cur.fetchall()]
+
+
+def log_store(session: Session) -> LogStore:
+    """The log store of this session's current transaction."""
+    found = session.info.get(LOG_KEY)
+    if found is None:
+        found = session.info[LOG_KEY] = LogStore(session)
+    return found
+
+
+def row_ops(session: Session, table: str, row_id: str) -> list[OpRecord]:
+    return log_store(session).row_ops(table, row_id)
+
+
+def iter_log(session: Session, *, batch: int = 5000) -> Iterator[OpRecord]:
+    """Every op, grouped by (table, row)."""
+    store = log_store(session)
+    cur = _cursor(session)
+    cur.execute(f"SELECT {OP_COLUMNS} FROM op_log ORDER BY tbl, row_id")
+    while rows := cur.fetchmany(batch):
+        yield from (store.decode(r) for r in rows)
+
+
+def field_history(session: Session, table: str, row_id: str, name: str) -> list[OpRecord]:
+    """Every op that set this field, oldest first: who changed it, when, and to what."""
+    return sorted((op for op in row_ops(session, table, row_id) if op.touches(name)), key=_winner_order)
+
+
+# ----------------------------------------------------------------------------- writing
+class OpWriter:
+    """Appends this device's ops and applies them to the tables, inside the session's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        cur = _cursor(session)
+        cur.execute("SELECT device_id, last_seq, last_hlc FROM device_state WHERE id = 1")
+        row = cur.fetchone()
+        if row is None:
+            raise RuntimeError("device_state missing: the database was not initialised")
+        self.device_id: str = row[0]
+        self.seq: int = row[1]
+        self.clock = HybridClock(row[2])
+
+    @property
+    def user_id(self) -> str | None:
+        return self.session.info.get(USER_KEY)
+
+    def next_op(self, table: str, row_id: str, scope: str, data: dict[str, Any],
+                prev: dict[str, list[str]] | None) -> OpRecord:
+        self.seq += 1
+        return OpRecord(self.device_id, self.seq, self.clock.tick(), table, row_id, scope, data, prev,
+                        self.user_id)
+
+    def save_state(self, cur: Any) -> None:
+        cur.execute("UPDATE device_state SET last_seq = ?, last_hlc = ? WHERE id = 1",
+                    (self.seq, self.clock.last))
+
+
+def writer(session: Session) -> OpWriter:
+    """The op writer of this session's current transaction (created on first use)."""
+    found = session.info.get(WRITER_KEY)
+    if found is None:
+        found = session.info[WRITER_KEY] = OpWriter(session)
+    return found
+
+
+def forget_writer(session: Session) -> None:
+    """Called when a transaction ends: the next one re-reads seq, clock and atoms from the database."""
+    session.info.pop(WRITER_KEY, None)
+    session.info.pop(LOG_KEY, None)
+
+
+def _insert_sql(codec: TableCodec) -> str:
+    columns = ("id",) + codec.fields
+    return (f"INSERT INTO {codec.table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})")
+
+
+def _create_data(codec: TableCodec, values: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(codec.fields)
+    if unknown:
+        raise KeyError(f"{codec.table} has no field(s) {sorted(unknown)}")
+    data = dict(codec.defaults)
+    data.update((k, to_wire(v)) for k, v in values.items())
+    # Fields at their absent value are left out of the op: a create op sets every field anyway.
+    return {k: v for k, v in data.items() if v is not None and not (k in codec.bool_fields and v is False)}
+
+
+def create_many(session: Session, model: type[Synced], rows: Sequence[Mapping[str, Any]],
+                *, ids: Sequence[str] | None = None) -> list[str]:
+    """Create rows (each a dict of field values, ``scope`` required) in one go; returns their ids."""
+    codec = CODECS[model.__tablename__]
+    op_writer = writer(session)
+    row_ids = list(ids) if ids is not None else [uuid7() for _ in rows]
+    ops: list[OpRecord] = []
+    table_rows: list[tuple[Any, ...]] = []
+    for row_id, values in zip(row_ids, rows, strict=True):
+        data = _create_data(codec, values)
+        scope = data.get("scope")
+        if not scope:
+            raise ValueError(f"{codec.table} row without scope")
+        op = op_writer.next_op(codec.table, row_id, scope, data, None)
+        ops.append(op)
+        table_rows.append((row_id, *(codec.to_column(n, data.get(n, codec.absent(n))) for n in codec.fields)))
+    log_store(session).insert(ops)
+    cur = _cursor(session)
+    cur.executemany(_insert_sql(codec), table_rows)
+    op_writer.save_state(cur)
+    return row_ids
+
+
+def create(session: Session, model: type[T], values: Mapping[str, Any], *, row_id: str | None = None) -> T:
+    """Create one row and return it as a model object."""
+    new_id = create_many(session, model, [values], ids=None if row_id is None else [row_id])[0]
+    obj = session.get(model, new_id)
+    assert obj is not None
+    return obj
+
+
+def current_values(session: Session, table: str, row_id: str) -> dict[str, Any] | None:
+    """A row's fields as log values, read from the table."""
+    codec = CODECS[table]
+    cur = _cursor(session)
+    cur.execute(f"SELECT {', '.join(codec.fields)} FROM {table} WHERE id = ?", (row_id,))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return {n: codec.from_column(n, v) for n, v in zip(codec.fields, row, strict=True)}
+
+
+def update(session: Session, obj: Synced, changes: Mapping[str, Any]) -> list[str]:
+    """Set fields of a row; only fields whose value changes are written. Returns the changed field names.
+
+    The op names every current head of each field in ``prev``, so a local edit also resolves any conflict
+    on that field (the person saw the value we show and chose this one).
+    """
+    table = type(obj).__tablename__
+    codec = CODECS[table]
+    unknown = set(changes) - set(codec.fields)
+    if unknown:
+        raise KeyError(f"{table} has no field(s) {sorted(unknown)}")
+    current = current_values(session, table, obj.id)
+    if current is None:
+        raise LookupError(f"{table} {obj.id} does not exist")
+    data = {k: to_wire(v) for k, v in changes.items()}
+    data = {k: v for k, v in data.items() if _dumps(v) != _dumps(current[k])}
+    if not data:
+        return []
+    state = resolve_row(table, obj.id, row_ops(session, table, obj.id))
+    assert state is not None
+    prev = {name: sorted(h.key for h in state.heads[name]) for name in data}
+    op_writer = writer(session)
+    op = op_writer.next_op(table, obj.id, data.get("scope", current["scope"]), data, prev)
+    log_store(session).insert([op])
+    cur = _cursor(session)
+    assignments = ", ".join(f"{name} = ?" for name in data)
+    cur.execute(f"UPDATE {table} SET {assignments} WHERE id = ?",
+                (*(codec.to_column(n, v) for n, v in data.items()), obj.id))
+    placeholders = ", ".join("?" for _ in data)
+    cur.execute(f"DELETE FROM conflict WHERE tbl = ? AND row_id = ? AND field IN ({placeholders})",
+                (table, obj.id, *data))
+    op_writer.save_state(cur)
+    session.expire(obj)
+    return sorted(data)
+
+
+def delete(session: Session, obj: Synced) -> None:
+    """Mark a row deleted. Nothing is purged: the row and its history stay, and undelete is an update."""
+    update(session, obj, {"deleted": True})
+
+
+# ----------------------------------------------------------------------------- remote ops and rebuild
+def _upsert(cur: Any, state: RowState) -> None:
+    codec = CODECS[state.table]
+    columns = ("id",) + codec.fields
+    params = (state.row_id, *(codec.to_column(n, state.values[n]) for n in codec.fields))
+    cur.execute(
+        f"INSERT INTO {state.table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in codec.fields)}",
+        params,
+    )
+    cur.execute("DELETE FROM conflict WHERE tbl = ? AND row_id = ?", (state.table, state.row_id))
+    for name, heads in state.conflicts().items():
+        cur.execute("INSERT INTO conflict (tbl, row_id, field, heads) VALUES (?, ?, ?, ?)",
+                    (state.table, state.row_id, name, _dumps([h.key for h in heads])))
+
+
+def rematerialize(session: Session, table: str, row_id: str) -> RowState | None:
+    """Recompute one row (and its conflicts) from its ops and store it."""
+    state = resolve_row(table, row_id, row_ops(session, table, row_id))
+    if state is not None:
+        _upsert(_cursor(session), state)
+    return state
+
+
+@dataclass
+class ApplyResult:
+    applied: int = 0
+    duplicates: int = 0
+    rows: int = 0
+    future_ops: int = 0  # ops stamped more than a day ahead of our clock: accepted, flagged for review
+
+
+class OpMismatch(Exception):
+    """An op id arrived with content different from the op we hold: a forged or corrupted bundle."""
+
+
+def apply_remote(session: Session, ops: Iterable[OpRecord]) -> ApplyResult:
+    """Take ops from other devices into the log and the tables, in the caller's transaction.
+
+    Ops already held (by op id) are skipped, so a bundle applies once however often it arrives.
+    """
+    result = ApplyResult()
+    cur = _cursor(session)
+    store = log_store(session)
+    op_writer = writer(session)
+    touched: set[tuple[str, str]] = set()
+    for op in ops:
+        if op.tbl not in CODECS:
+            raise OpMismatch(f"unknown table {op.tbl!r}")
+        held = store.held(op.device_id, op.seq)
+        if held is not None:
+            if held != store.decode(store.encode(op)):
+                raise OpMismatch(f"op {op.key} differs from the one already held")
+            result.duplicates += 1
+            continue
+        store.insert([op])
+        if op_writer.clock.receive(op.hlc):
+            result.future_ops += 1
+        touched.add((op.tbl, op.row_id))
+        result.applied += 1
+    for table, row_id in sorted(touched, key=lambda t: (APPLY_ORDER[t[0]], t[1])):
+        if rematerialize(session, table, row_id) is not None:
+            result.rows += 1
+    op_writer.save_state(cur)
+    return result
+
+
+@dataclass
+class Difference:
+    table: str
+    row_id: str
+    field: str
+    in_table: Any
+    from_log: Any
+
+    def describe(self) -> str:
+        return f"{self.table} {self.row_id} {self.field}: table={self.in_table!r} log={self.from_log!r}"
+
+
+def compare_with_log(session: Session, *, limit: int = 1000) -> list[Difference]:
+    """Rebuild every synced row from the log and list where the tables differ (at most ``limit``)."""
+    differences: list[Difference] = []
+    seen: dict[str, set[str]] = defaultdict(set)
+    cur = _cursor(session)
+
+    def check_row(table: str, row_id: str, ops: list[OpRecord]) -> None:
+        state = resolve_row(table, row_id, ops)
+        if state is None:
+            return
+        seen[table].add(row_id)
+        stored = current_values(session, table, row_id)
+        if stored is None:
+            differences.append(Difference(table, row_id, "*", None, "row"))
+            return
+        for name, value in state.values.items():
+            if _dumps(stored[name]) != _dumps(value):
+                differences.append(Difference(table, row_id, name, stored[name], value))
+        cur.execute("SELECT field, heads FROM conflict WHERE tbl = ? AND row_id = ?", (table, row_id))
+        held = {f: json.loads(h) for f, h in cur.fetchall()}
+        derived = {f: [h.key for h in heads] for f, heads in state.conflicts().items()}
+        if held != derived:
+            differences.append(Difference(table, row_id, "(conflicts)", held, derived))
+
+    group: list[OpRecord] = []
+    for op in iter_log(session):
+        if group and (group[0].tbl, group[0].row_id) != (op.tbl, op.row_id):
+            check_row(group[0].tbl, group[0].row_id, group)
+            group = []
+        group.append(op)
+        if len(differences) >= limit:
+            return differences
+    if group:
+        check_row(group[0].tbl, group[0].row_id, group)
+    for table in CODECS:
+        cur.execute(f"SELECT id FROM {table}")
+        for (row_id,) in cur.fetchall():
+            if row_id not in seen[table]:
+                differences.append(Difference(table, row_id, "*", "row", None))
+                if len(differences) >= limit:
+                    return differences
+    return differences
+
+
+def rebuild_all(session: Session) -> int:
+    """Rewrite every synced row from the log (repair after a difference); returns the rows written."""
+    written = 0
+    group: list[OpRecord] = []
+    cur = _cursor(session)
+    for table in sorted(CODECS, key=lambda t: APPLY_ORDER[t], reverse=True):
+        cur.execute(f"DELETE FROM {table}")
+    cur.execute("DELETE FROM conflict")
+    states: list[RowState] = []
+    for op in iter_log(session):
+        if group and (group[0].tbl, group[0].row_id) != (op.tbl, op.row_id):
+            state = resolve_row(group[0].tbl, group[0].row_id, group)
+            if state is not None:
+                states.append(state)
+            group = []
+        group.append(op)
+    if group and (state := resolve_row(group[0].tbl, group[0].row_id, group)) is not None:
+        states.append(state)
+    for state in sorted(states, key=lambda s: APPLY_ORDER[s.table]):
+        _upsert(cur, state)
+        written += 1
+    return written
