@@ -358,14 +358,14 @@ def edit_student(session: Session, student_id: str, *, today: date | None = None
     return oplog.update(session, student, written)
 
 
-def set_flags(session: Session, student_id: str, **flags: Any) -> list[str]:
+def set_flags(session: Session, student_id: str, *, today: date | None = None, **flags: Any) -> list[str]:
     """Set the support flags of a student (registered_poor, left_behind, disability, migrant, orphan...)."""
     allowed = {"registered_poor", "left_behind", "disability_type", "disability_grade", "migrant", "orphan",
                "martyr_family", "boarding"}
     unknown = set(flags) - allowed
     if unknown:
         raise ValidationError(f"不能作为标记修改：{sorted(unknown)}", f"Not a flag: {sorted(unknown)}")
-    return edit_student(session, student_id, **flags)
+    return edit_student(session, student_id, today=today, **flags)
 
 
 def delete_student(session: Session, student_id: str) -> None:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,8 +50,6 @@ def _guard(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any
 
 
 def _connect(path: Path, key: bytes, *, create: bool) -> Any:
-    import sqlcipher3
-
     if not create and not path.exists():
         raise StoreError(f"找不到数据库文件 {path}。", f"Database file {path} not found.")
     try:
@@ -157,7 +156,7 @@ class Database:
         self.data_key = key
         self.engine: Engine = create_engine(
             "sqlite://",
-            module=__import__("sqlcipher3"),
+            module=sqlcipher3,
             creator=lambda: _connect(self.path, self._key, create=False),
             poolclass=QueuePool,
             pool_size=4,
@@ -182,7 +181,7 @@ class Database:
         self._tag(session)
         try:
             yield session
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, sqlcipher3.Error) as exc:
             raise translate(exc) from exc
         finally:
             session.close()
@@ -203,7 +202,7 @@ class Database:
             except DomainError:
                 session.rollback()
                 raise
-            except (SQLAlchemyError, OSError) as exc:
+            except (SQLAlchemyError, sqlcipher3.Error, OSError) as exc:
                 session.rollback()
                 raise translate(exc) from exc
             except BaseException:

@@ -73,6 +73,7 @@ class TableCodec:
     fields: tuple[str, ...]  # every column but id, in table order
     json_fields: frozenset[str]
     bool_fields: frozenset[str]
+    list_fields: frozenset[str]  # JSON lists that are never NULL: absent means empty
     defaults: Mapping[str, Any]
 
     @classmethod
@@ -88,12 +89,15 @@ class TableCodec:
             fields=tuple(c.name for c in columns),
             json_fields=frozenset(c.name for c in columns if isinstance(c.type, JSON)),
             bool_fields=frozenset(c.name for c in columns if isinstance(c.type, Boolean)),
+            list_fields=frozenset(c.name for c in columns if isinstance(c.type, JSON) and not c.nullable),
             defaults=defaults,
         )
 
     def absent(self, name: str) -> Any:
         """The value a create op gives a field it does not mention."""
-        return False if name in self.bool_fields else None
+        if name in self.bool_fields:
+            return False
+        return [] if name in self.list_fields else None
 
     def to_column(self, name: str, wire: Any) -> Any:
         if wire is None:
@@ -106,7 +110,7 @@ class TableCodec:
 
     def from_column(self, name: str, stored: Any) -> Any:
         if stored is None:
-            return self.absent(name) if name in self.bool_fields else None
+            return self.absent(name)
         if name in self.json_fields:
             return json.loads(stored)
         if name in self.bool_fields:
@@ -215,8 +219,7 @@ class LogStore:
     def encode(self, op: OpRecord) -> tuple[Any, ...]:
         if op.prev is None:
             codec = CODECS[op.tbl]
-            values = [None if (v := op.data.get(name)) is False and name in codec.bool_fields else v
-                      for name in codec.fields]
+            values = [None if (v := op.data.get(name)) == codec.absent(name) else v for name in codec.fields]
             while values and values[-1] is None:
                 values.pop()
             data = _dumps(values)
@@ -333,7 +336,7 @@ def _create_data(codec: TableCodec, values: Mapping[str, Any]) -> dict[str, Any]
     data = dict(codec.defaults)
     data.update((k, to_wire(v)) for k, v in values.items())
     # Fields at their absent value are left out of the op: a create op sets every field anyway.
-    return {k: v for k, v in data.items() if v is not None and not (k in codec.bool_fields and v is False)}
+    return {k: v for k, v in data.items() if v is not None and v != codec.absent(k)}
 
 
 def create_many(session: Session, model: type[Synced], rows: Sequence[Mapping[str, Any]],

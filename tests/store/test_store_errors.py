@@ -1,0 +1,47 @@
+"""SQLite failures reach the user as clear messages, with the data exactly as it was."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from app.domain.errors import DomainError
+from app.services.exchange import export_json
+from app.services.roster import add_students
+from app.store.db import Database
+from app.store.errors import StoreError
+from app.store.models import School
+from tests.conftest import TODAY, make_student_input
+
+
+def _dump(database: Database) -> str:
+    out = io.StringIO()
+    with database.read() as session:
+        export_json(session, out)
+    return out.getvalue()
+
+
+def test_full_disk_during_a_write_keeps_the_data(database: Database, school: School) -> None:
+    before = _dump(database)
+    inputs = [make_student_input(school.id, name="韦小明", sequence=2 * i + 1, grade=1 + i % 9) for i in range(400)]
+    with pytest.raises(StoreError) as caught, database.write() as session:
+        # SQLite reports a full database exactly as it reports a full disk (SQLITE_FULL).
+        pages = session.connection().exec_driver_sql("PRAGMA page_count").scalar()
+        session.connection().exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+        add_students(session, inputs, today=TODAY)  # type: ignore[arg-type]
+    database.engine.dispose()  # drop the connection that carries the page limit
+    assert "磁盘已满" in str(caught.value)
+    assert _dump(database) == before
+    with database.write() as session:  # the next write, with space, works
+        add_students(session, inputs[:3], today=TODAY)  # type: ignore[arg-type]
+    assert _dump(database) != before
+
+
+def test_english_messages_follow_the_language(database: Database) -> None:
+    from app.domain.i18n import set_language
+
+    set_language("en")
+    error = StoreError("磁盘已满", "The disk is full")
+    assert str(error) == "The disk is full"
+    assert isinstance(error, DomainError)
