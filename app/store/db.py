@@ -260,8 +260,8 @@ def create_folder(data_dir: Path, *, username: str, password: str, display_name:
 def open_folder(data_dir: Path, username: str | None, password: str) -> Database:
     """Unlock a data folder with a user's password, migrating it if it is older than this program."""
     if not (data_dir / DATABASE_FILE).exists():
-        raise StoreError(f"数据文件夹 {data_dir} 里没有家访通数据库。请先运行 jiafang demo 或在程序中建立学校。",
-                         f"No Jiafang database in {data_dir}. Run `jiafang demo` or set up a school first.")
+        raise StoreError(f"数据文件夹 {data_dir} 里没有家访通数据库。请先运行 jiafang init，或启动程序建立学校。",
+                         f"No Jiafang database in {data_dir}. Run `jiafang init` or start the app to set up a school.")
     ring = KeyRing.load(data_dir / KEYSLOT_FILE)
     slot, key = ring.unlock(username, password)
     migrate(data_dir / DATABASE_FILE, key)
