@@ -72,6 +72,9 @@ class Code(StrEnum):
 
         Raises ValidationError naming the table and the text when nothing matches.
         """
+        exact = cls._value2member_map_.get(text)
+        if exact is not None:  # the stored code itself: the common case, no folding needed
+            return exact  # type: ignore[return-value]
         found = _lookup(cls).get(_parse_key(text))
         if found is None:
             raise _unknown_code(cls, text)

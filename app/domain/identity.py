@@ -35,15 +35,17 @@ _MAX_SHOWN = 40
 
 def normalize_id_text(text: str) -> str:
     """``text`` without spaces (any width) or invisible characters, full-width forms made ASCII, x as X."""
+    if text.isascii() and text.isalnum():
+        return text.replace("x", "X")  # the usual case (an import of 100,000 rows): nothing to clean
     converted = text.translate(_FULL_WIDTH).translate(_INVISIBLE)
     return "".join(ch for ch in converted if not ch.isspace()).replace("x", "X")
 
 
 def id_check_char(first17: str) -> str:
     """The check character (0–9 or X) of an ID number whose first 17 digits are ``first17``."""
-    if len(first17) != 17 or not set(first17) <= _DIGITS:
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError(f"need 17 ASCII digits, got {first17!r}")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
+    total = sum(map(int.__mul__, map(int, first17), _WEIGHTS))
     return _CHECK_CHARS[total % 11]
 
 

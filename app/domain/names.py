@@ -7,6 +7,7 @@ characters survive and count as one character each.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -47,6 +48,8 @@ def normalize_name(text: str) -> str:
     Raises ValidationError(field="name") for an empty name, digits, control characters, or a name
     longer than MAX_NAME_LENGTH characters.
     """
+    if 0 < len(text) <= MAX_NAME_LENGTH and text.isalpha() and unicodedata.is_normalized("NFC", text):
+        return text  # the usual case: letters only, nothing to clean (imports validate 100,000 of these)
     name = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_DOT_LOOKALIKES)
     name = re.sub(r"\s+", " ", name).strip()
     name = re.sub(rf"\s*{MIDDLE_DOT}\s*", MIDDLE_DOT, name)
@@ -79,8 +82,20 @@ def pinyin_initials(name: str) -> str:
     """Lowercase pinyin initials for search: 韦小明 -> "wxm".
 
     Latin letters are kept whole and lowercased; characters pypinyin has no reading for are skipped.
+    Han names are read character by character (a name is not a phrase, and the per-character cache keeps
+    an import of 100,000 students fast).
     """
+    text = unicodedata.normalize("NFC", name).strip()
+    if text and all(not ch.isascii() and ch.isalpha() for ch in text):
+        surname = _SURNAME_READINGS.get(text[0]) if len(text) > 1 else None
+        first = surname[0] if surname is not None else _char_initial(text[0])
+        return first + "".join(_char_initial(ch) for ch in text[1:])
     return "".join(_readings(name, Style.FIRST_LETTER))
+
+
+@functools.lru_cache(maxsize=16384)
+def _char_initial(ch: str) -> str:
+    return "".join(_readings(ch, Style.FIRST_LETTER))
 
 
 def pinyin_full(name: str) -> str:

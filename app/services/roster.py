@@ -30,7 +30,7 @@ from app.domain.codes import (
 )
 from app.domain.contact import normalize_phone
 from app.domain.errors import DomainError, ValidationError
-from app.domain.identity import check_id_matches, parse_id_number, parse_student_number
+from app.domain.identity import StudentNumberInfo, check_id_matches, parse_id_number, parse_student_number
 from app.domain.names import normalize_name, pinyin_initials
 from app.services.common import as_date, get, optional_text
 from app.store import oplog
@@ -212,7 +212,12 @@ def validate_student(inp: StudentInput, *, today: date) -> dict[str, Any]:
             id_number = str(inp.id_number).strip().upper()
     student_number = None
     if inp.student_number and str(inp.student_number).strip():
-        sn = parse_student_number(str(inp.student_number), today=today)
+        raw_number = str(inp.student_number).strip().upper()
+        if id_number and raw_number == "G" + id_number:
+            # The usual registry form: G + the ID number just checked; no need to check it twice.
+            sn = StudentNumberInfo(number=raw_number, form="G", birth_date=birth, id_number=id_number)
+        else:
+            sn = parse_student_number(raw_number, today=today)
         student_number = sn.number
         if sn.id_number and id_number and sn.id_number != id_number:
             raise ValidationError(

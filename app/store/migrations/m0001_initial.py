@@ -74,7 +74,8 @@ CREATE TABLE op_log (
 	data TEXT NOT NULL,
 	prev TEXT,
 	PRIMARY KEY (device, seq)
-);
+)
+ WITHOUT ROWID;
 
 CREATE INDEX ix_op_log_row_id ON op_log (row_id);
 
