@@ -73,6 +73,40 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.domain.codes import UserRole
+    from app.services.demo import generate_demo
+    from app.store.db import create_folder, remove_data_folder
+
+    if args.students < 1 or args.students > 500_000:
+        raise UserError("--students 应在 1 到 500000 之间。", "--students must be between 1 and 500000.")
+    password = _password("为管理员 admin 设定密码：", "Password for the administrator admin: ")
+    existed = args.data_dir.exists()
+    database = create_folder(args.data_dir, username="admin", password=password, display_name="区教育局管理员",
+                             role=UserRole.DISTRICT, device_name="demo")
+    try:
+        summary = generate_demo(database, students=args.students, seed=args.seed,
+                                progress=None if args.quiet else _progress_printer())
+    except BaseException:
+        database.close()
+        # A half-made demo is worth nothing and would block the next try: remove what this command made.
+        remove_data_folder(args.data_dir, keep_folder=existed)
+        raise
+    database.close()
+    print(_t(f"演示数据已生成：{summary.describe('zh')}。用户名 admin。",
+             f"Demo district created: {summary.describe('en')}. User name admin."))
+    return EXIT_OK
+
+
+def _progress_printer() -> Callable[[str, float], None]:
+    def show(stage: str, fraction: float) -> None:
+        print(f"\r{stage} {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+        if fraction >= 1:
+            print(file=sys.stderr)
+
+    return show
+
+
 def cmd_export_json(args: argparse.Namespace) -> int:
     from app.services.exchange import export_json
 
@@ -147,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--device-name", default=None, help="this laptop's name")
     init.set_defaults(func=cmd_init)
 
+    demo = commands.add_parser("demo", help="fill a new data folder with a realistic synthetic district")
+    demo.add_argument("--students", type=int, default=20_000, help="number of students (default 20000)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed; the same seed gives the same district")
+    demo.add_argument("--quiet", action="store_true", help="no progress output")
+    demo.set_defaults(func=cmd_demo)
+
     export = commands.add_parser("export", help="export records")
     export_kinds = export.add_subparsers(dest="kind", metavar="KIND", required=True)
     export_json = export_kinds.add_parser("json", help="canonical dump of every record, one JSON object per line")
@@ -169,6 +209,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except (DomainError, UserError) as exc:
         print(f"jiafang: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as exc:
+        from app.store.errors import translate
+
+        print(f"jiafang: {translate(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print(_t("jiafang: 已取消", "jiafang: cancelled"), file=sys.stderr)

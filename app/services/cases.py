@@ -30,6 +30,8 @@ _REGISTRY_FOR_OUTCOME: dict[CaseOutcome, RegistryChangeType] = {
     CaseOutcome.DEFERRED: RegistryChangeType.SUSPENSION,
     CaseOutcome.TRANSFERRED: RegistryChangeType.TRANSFER_OUT,
     CaseOutcome.DECEASED: RegistryChangeType.DEATH,
+    # The child was never out of school: the registry goes back to how it was.
+    CaseOutcome.DATA_ERROR: RegistryChangeType.RESUMPTION,
 }
 
 

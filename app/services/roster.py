@@ -127,10 +127,9 @@ class MemberInput:
     is_guardian: bool = False
 
 
-def _member_values(session: Session, inp: MemberInput) -> dict[str, Any]:
-    household = get(session, Household, inp.household_id)
+def _member_values(inp: MemberInput, scope: str) -> dict[str, Any]:
     return {
-        "scope": household.scope, "household_id": household.id, "name": normalize_name(inp.name),
+        "scope": scope, "household_id": inp.household_id, "name": normalize_name(inp.name),
         "relation": optional_text(inp.relation, "relation", "与学生关系", "Relation", max_length=20),
         "phone": normalize_phone(inp.phone) if inp.phone else None,
         "work": optional_text(inp.work, "work", "务工情况", "Work", max_length=100),
@@ -138,14 +137,34 @@ def _member_values(session: Session, inp: MemberInput) -> dict[str, Any]:
     }
 
 
+def add_members(session: Session, inputs: Sequence[MemberInput]) -> list[str]:
+    """Add household members in bulk; validates all first (BatchError, nothing written, when any is wrong)."""
+    household_ids = sorted({inp.household_id for inp in inputs})
+    scopes = {h_id: scope for chunk in _chunks(household_ids) for h_id, scope in session.execute(
+        select(Household.id, Household.scope).where(Household.id.in_(chunk), Household.deleted.is_(False)))}
+    rows, errors = [], []
+    for index, inp in enumerate(inputs):
+        if inp.household_id not in scopes:
+            errors.append(RowError(index, "household_id", "找不到所填的家庭。", "The household was not found."))
+            continue
+        try:
+            rows.append(_member_values(inp, scopes[inp.household_id]))
+        except DomainError as exc:
+            errors.append(RowError(index, exc.field, exc.zh, exc.en))
+    if errors:
+        raise BatchError(errors)
+    return oplog.create_many(session, HouseholdMember, rows)
+
+
 def add_member(session: Session, inp: MemberInput) -> HouseholdMember:
-    return oplog.create(session, HouseholdMember, _member_values(session, inp))
+    household = get(session, Household, inp.household_id)
+    return oplog.create(session, HouseholdMember, _member_values(inp, household.scope))
 
 
 def edit_member(session: Session, member_id: str, **changes: Any) -> list[str]:
     member = get(session, HouseholdMember, member_id)
     current = MemberInput(**{f.name: getattr(member, f.name) for f in fields(MemberInput)})
-    values = _member_values(session, replace(current, **changes))
+    values = _member_values(replace(current, **changes), get(session, Household, current.household_id).scope)
     return oplog.update(session, member, {k: v for k, v in values.items() if k in changes})
 
 

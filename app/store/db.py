@@ -219,6 +219,15 @@ class Database:
         self.engine.dispose()
 
 
+def remove_data_folder(data_dir: Path, *, keep_folder: bool) -> None:
+    """Delete a data folder's database, key file, settings and backups (used to undo a failed setup)."""
+    for name in (DATABASE_FILE, DATABASE_FILE + "-wal", DATABASE_FILE + "-shm", KEYSLOT_FILE):
+        (data_dir / name).unlink(missing_ok=True)
+    shutil.rmtree(data_dir / BACKUP_DIR, ignore_errors=True)
+    if not keep_folder:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
 def folder_exists(data_dir: Path) -> bool:
     return (data_dir / DATABASE_FILE).exists() and (data_dir / KEYSLOT_FILE).exists()
 

@@ -120,3 +120,31 @@ def test_real_entry_point_never_prints_a_traceback(tmp_path: Path) -> None:
     version = subprocess.run([sys.executable, "-m", "app", "--version"], capture_output=True, text=True,
                              cwd=ROOT, timeout=60)
     assert version.returncode == 0 and version.stdout.startswith("jiafang ")
+
+
+def test_demo_command(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--students", "0"]) == 1
+    assert "--students" in capsys.readouterr().err
+    assert main(["demo", "--students", "300", "--seed", "3", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "300 名学生" in out and "admin" in out
+    assert main(["check"]) == 0
+    assert main(["demo", "--students", "300"]) == 1  # never over an existing folder
+    assert "不会覆盖" in capsys.readouterr().err
+
+
+def test_failed_demo_leaves_no_half_folder(env: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.services.demo as demo_module
+
+    def battery_dies(self: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(demo_module._Generator, "make_campaign_year", battery_dies)
+    assert main(["demo", "--students", "200", "--quiet"]) == 1
+    assert "磁盘已满" in capsys.readouterr().err
+    assert not (env / "jiafang.db").exists() and not (env / "keyslots.json").exists()
+    monkeypatch.undo()
+    monkeypatch.setenv("JIAFANG_PASSWORD", PASSWORD)
+    monkeypatch.setenv("JIAFANG_DATA_DIR", str(env))
+    assert main(["demo", "--students", "200", "--quiet"]) == 0

@@ -77,6 +77,7 @@ def test_every_service_write_is_in_the_log(database: Database) -> None:
         member = call(s, roster.add_member, roster.MemberInput(household_id=household.id, name="韦大山",
                                                                 relation="父亲", is_guardian=True))
         call(s, roster.edit_member, member.id, works_away=True, work="广东务工")
+        call(s, roster.add_members, [roster.MemberInput(household_id=household.id, name="黄秀英", relation="母亲")])
         student = call(s, roster.add_student, make_student_input(school.id, household_id=household.id),
                        today=TODAY)
         student_id = student.id
