@@ -1,6 +1,6 @@
 """The one place the app imports Qt from (as Anki's aqt/qt does), so the binding is named once."""
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -11,11 +11,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 __all__ = [
     "QApplication", "QDialog", "QDialogButtonBox", "QFont", "QFormLayout", "QLabel", "QLineEdit", "QMainWindow",
-    "QMessageBox", "QObject", "QTimer", "QVBoxLayout", "QWidget", "Qt", "Signal",
+    "QMessageBox", "QObject", "QProgressDialog", "QPushButton", "QThread", "QTimer", "QVBoxLayout", "QWidget", "Qt",
+    "Signal",
 ]

@@ -53,3 +53,40 @@ def test_sign_in_with_a_wrong_password_says_so(qtbot: QtBot, database: Database,
     dialog.submit()
     assert dialog.database is not None
     dialog.database.close()
+
+
+def test_first_run_offers_the_demo_district(qtbot: QtBot, data_dir: Path) -> None:
+    from app.ui.main import DemoDialog, FirstRunDialog
+
+    first = FirstRunDialog(data_dir)
+    qtbot.addWidget(first)
+    _shot(first, "first-run")
+    assert "演示" in first.demo_button.text() and "学校" in first.setup_button.text()
+    dialog = DemoDialog(data_dir, first)
+    qtbot.addWidget(dialog)
+    dialog.students.setText("150")
+    dialog.password.setText(PASSWORD)
+    dialog.repeat.setText(PASSWORD)
+    with qtbot.waitSignal(dialog.finished, timeout=60_000):
+        dialog.submit()
+    assert dialog.database is not None
+    window = MainWindow(dialog.database)
+    qtbot.addWidget(window)
+    assert "学生 150 人" in window.summary.text()
+    _shot(window, "main-demo")
+    dialog.database.close()
+
+
+def test_cancelled_demo_keeps_nothing(qtbot: QtBot, data_dir: Path) -> None:
+    from app.ui.main import DemoDialog
+
+    dialog = DemoDialog(data_dir)
+    qtbot.addWidget(dialog)
+    dialog.students.setText("3000")
+    dialog.password.setText(PASSWORD)
+    dialog.repeat.setText(PASSWORD)
+    dialog.submit()
+    assert dialog.task is not None
+    dialog.task.cancel()
+    qtbot.waitUntil(lambda: "已取消" in dialog.error.text(), timeout=60_000)
+    assert dialog.database is None and not folder_exists(data_dir)

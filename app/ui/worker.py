@@ -1,0 +1,57 @@
+"""Run a long service call off the UI thread, with progress and cancel; the result comes back on the UI thread.
+
+The task receives a ``report(stage, fraction)`` callable; calling it after the user pressed cancel raises
+:class:`Cancelled` inside the task, so the task stops at its next progress point and its transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from app.ui.qt import QObject, QThread, Signal
+
+Report = Callable[[str, float], None]
+
+
+class Cancelled(Exception):
+    """The user cancelled the task."""
+
+
+class Task(QObject):
+    progressed = Signal(str, float)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, work: Callable[[Report], Any]) -> None:
+        super().__init__()
+        self._work = work
+        self._cancel = threading.Event()
+        self._thread = QThread()
+        self.moveToThread(self._thread)
+        self._thread.started.connect(self._run)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def wait(self, msecs: int = 60_000) -> bool:
+        return bool(self._thread.wait(msecs))
+
+    def _report(self, stage: str, fraction: float) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+        self.progressed.emit(stage, fraction)
+
+    def _run(self) -> None:
+        try:
+            result = self._work(self._report)
+        except BaseException as exc:  # the UI decides how to show it; nothing may escape a worker thread
+            self.failed.emit(exc)
+        else:
+            self.succeeded.emit(result)
+        finally:
+            self._thread.quit()
