@@ -19,7 +19,7 @@ from app.domain.errors import ValidationError
 from app.domain.lifecycle import CaseAction, CaseStatus, check_can_close, check_outcome, next_status
 from app.domain.names import normalize_name
 from app.services import registry
-from app.services.common import as_date, get, optional_text
+from app.services.common import as_date, for_field, get, optional_text
 from app.store import oplog
 from app.store.models import DropoutCase, PersuasionAttempt, RetentionFollowUp, Student
 
@@ -35,13 +35,23 @@ _REGISTRY_FOR_OUTCOME: dict[CaseOutcome, RegistryChangeType] = {
 }
 
 
-def _day(value: date | str, field: str, zh: str, en: str, *, not_before: date | None, today: date) -> date:
+_DETECTED = ("发现辍学的日期", "the detection date")
+_OUTCOME = ("处置日期", "the outcome date")
+
+
+# Children no longer in this district's compulsory education cannot be its dropouts.
+_NOT_OURS = frozenset({StudentStatus.DECEASED.value, StudentStatus.GRADUATED.value,
+                       StudentStatus.TRANSFERRED_OUT.value})
+
+
+def _day(value: date | str, field: str, zh: str, en: str, *, not_before: date | None, today: date,
+         limit: tuple[str, str] = _DETECTED) -> date:
     day = as_date(value, field, zh, en)
     if day > today:
         raise ValidationError(f"{zh} {day} 在今天之后。", f"{en} {day} is in the future.", field=field)
     if not_before is not None and day < not_before:
-        raise ValidationError(f"{zh} {day} 早于发现辍学的日期 {not_before}。",
-                              f"{en} {day} is before the case was detected ({not_before}).", field=field)
+        raise ValidationError(f"{zh} {day} 早于{limit[0]} {not_before}。",
+                              f"{en} {day} is before {limit[1]} ({not_before}).", field=field)
     return day
 
 
@@ -58,6 +68,11 @@ def open_case(session: Session, student_id: str, *, detected_on: date | str, rea
     student = get(session, Student, student_id)
     detected = _day(detected_on, "detected_on", "发现日期", "Detection date", not_before=None, today=today)
     why = reason if isinstance(reason, DropoutReason) else DropoutReason.parse(str(reason))
+    if student.status in _NOT_OURS:
+        status = StudentStatus(student.status)
+        raise ValidationError(f"{student.name} 的学籍状态为“{status.zh}”，不能建立辍学个案。",
+                              f"{student.name} is registered as {status.en}; no dropout case can be opened.",
+                              field="student_id")
     if open_case_of(session, student_id) is not None:
         raise ValidationError(f"{student.name} 已有未销号的辍学个案，请在原个案中继续记录。",
                               f"{student.name} already has a case that is not closed; continue that one.",
@@ -99,8 +114,8 @@ def record_attempt(session: Session, case_id: str, *, attempted_on: date | str,
     case = get(session, DropoutCase, case_id)
     day = _day(attempted_on, "attempted_on", "劝返日期", "Attempt date", not_before=case.detected_on,
                today=today or date.today())
-    people = [{"name": normalize_name(str(p.get("name") or "")),
-               "phone": normalize_phone(str(p["phone"])) if p.get("phone") else None,
+    people = [{"name": for_field("persuaders", normalize_name, str(p.get("name") or "")),
+               "phone": for_field("persuaders", normalize_phone, str(p["phone"])) if p.get("phone") else None,
                "unit": optional_text(p.get("unit"), "persuaders", "单位", "Unit", max_length=80)}
               for p in persuaders]
     if not people:
@@ -143,7 +158,7 @@ def record_follow_up(session: Session, case_id: str, *, followed_on: date | str,
     """A retention follow-up (巩固回访). A child found out of school again sends the case back to persuasion."""
     case = get(session, DropoutCase, case_id)
     day = _day(followed_on, "followed_on", "回访日期", "Follow-up date", not_before=case.outcome_on,
-               today=today or date.today())
+               today=today or date.today(), limit=_OUTCOME)
     if verifies_placement:
         if not in_school:
             raise ValidationError("核实安置时学生不在校，请记录为复辍。",
@@ -161,21 +176,23 @@ def record_follow_up(session: Session, case_id: str, *, followed_on: date | str,
     return oplog.create(session, RetentionFollowUp, {
         "scope": case.scope, "case_id": case.id, "followed_on": day, "in_school": bool(in_school),
         "verifies_placement": bool(verifies_placement),
-        "by_name": normalize_name(by_name) if by_name else None,
+        "by_name": for_field("by_name", normalize_name, by_name) if by_name else None,
         "notes": optional_text(notes, "notes", "回访情况", "Notes")})
 
 
 def close_case(session: Session, case_id: str, *, closed_on: date | str, today: date | None = None) -> DropoutCase:
     """销号: only when the outcome is recorded, followed up and (for placements) verified."""
     case = get(session, DropoutCase, case_id)
-    follow_ups = session.scalar(select(func.count()).select_from(RetentionFollowUp).where(
-        RetentionFollowUp.case_id == case.id, RetentionFollowUp.in_school.is_(True),
-        RetentionFollowUp.deleted.is_(False))) or 0
+    # Only follow-ups of the current episode count: after a relapse the child must be seen in school again.
+    episode: list[RetentionFollowUp] = []
+    for follow_up in follow_ups_of(session, case.id):
+        episode = [] if not follow_up.in_school else [*episode, follow_up]
+    follow_ups = sum(1 for f in episode if case.outcome_on is None or f.followed_on >= case.outcome_on)
     next_status(CaseStatus(case.status), CaseAction.CLOSE)  # a clear message before the other checks
     check_can_close(CaseOutcome(case.outcome) if case.outcome else None, follow_ups=follow_ups,
                     placement_verified=case.placement_verified)
     day = _day(closed_on, "closed_on", "销号日期", "Closing date", not_before=case.outcome_on,
-               today=today or date.today())
+               today=today or date.today(), limit=_OUTCOME)
     _move(session, case, CaseAction.CLOSE, {"closed_on": day})
     return case
 
@@ -199,4 +216,4 @@ def attempts_of(session: Session, case_id: str) -> list[PersuasionAttempt]:
 def follow_ups_of(session: Session, case_id: str) -> list[RetentionFollowUp]:
     return list(session.scalars(select(RetentionFollowUp).where(
         RetentionFollowUp.case_id == case_id, RetentionFollowUp.deleted.is_(False))
-        .order_by(RetentionFollowUp.followed_on)))
+        .order_by(RetentionFollowUp.followed_on, RetentionFollowUp.id)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
@@ -11,6 +12,7 @@ from app.domain.errors import NotFoundError, ValidationError
 from app.store.models import Synced
 
 T = TypeVar("T", bound=Synced)
+V = TypeVar("V")
 
 # The record kinds as a teacher names them, for messages.
 KIND_LABELS: dict[str, tuple[str, str]] = {
@@ -72,3 +74,11 @@ def optional_text(value: str | None, field: str, zh_name: str, en_name: str, *,
     if not text:
         return None
     return require_text(text, field, zh_name, en_name, max_length=max_length)
+
+
+def for_field(field: str, check: Callable[[str], V], value: str) -> V:
+    """Run a domain check (name, phone...) and name the form field it was for in its error."""
+    try:
+        return check(value)
+    except ValidationError as exc:
+        raise ValidationError(exc.zh, exc.en, field=field) from None

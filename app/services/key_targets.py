@@ -17,7 +17,7 @@ from app.store.models import Campaign, KeyTarget, Student
 
 def flag_key_target(session: Session, student_id: str, risk_reasons: Sequence[DropoutReason | str], *,
                     campaign_id: str | None = None, flagged_on: date | str | None = None,
-                    notes: str | None = None) -> KeyTarget:
+                    notes: str | None = None, today: date | None = None) -> KeyTarget:
     """Flag a student as a key target; flagging again updates the reasons of the active flag."""
     student = get(session, Student, student_id)
     reasons = sorted({r.value if isinstance(r, DropoutReason) else DropoutReason.parse(str(r)).value
@@ -31,9 +31,14 @@ def flag_key_target(session: Session, student_id: str, risk_reasons: Sequence[Dr
     if active is not None:
         oplog.update(session, active, values)
         return active
+    today = today or date.today()
+    flagged = as_date(flagged_on or today, "flagged_on", "认定日期", "Flag date")
+    if flagged > today:
+        raise ValidationError(f"认定日期 {flagged} 在今天之后。", f"The flag date {flagged} is in the future.",
+                              field="flagged_on")
     return oplog.create(session, KeyTarget, {
         "scope": student.scope, "student_id": student.id, "campaign_id": campaign_id, "active": True,
-        "flagged_on": as_date(flagged_on or date.today(), "flagged_on", "认定日期", "Flag date"), **values})
+        "flagged_on": flagged, **values})
 
 
 def clear_key_target(session: Session, student_id: str) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from app.domain.codes import ResponsibilityRole
 from app.domain.contact import normalize_phone
 from app.domain.names import normalize_name
-from app.services.common import get, optional_text
+from app.services.common import for_field, get, optional_text
 from app.store import oplog
 from app.store.models import Responsibility, Student
 
@@ -18,9 +18,9 @@ def assign(session: Session, student_id: str, role: ResponsibilityRole | str, pe
     """Name who covers a student in a role; an earlier holder of the same role is replaced."""
     kind = role if isinstance(role, ResponsibilityRole) else ResponsibilityRole.parse(role)
     student = get(session, Student, student_id)
-    values = {"person_name": normalize_name(person_name),
+    values = {"person_name": for_field("person_name", normalize_name, person_name),
               "unit": optional_text(unit, "unit", "单位", "Unit", max_length=80),
-              "phone": normalize_phone(phone) if phone else None}
+              "phone": for_field("phone", normalize_phone, phone) if phone else None}
     for held in coverage(session, student_id):
         if held.role == kind.value:
             oplog.update(session, held, values)

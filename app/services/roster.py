@@ -32,7 +32,7 @@ from app.domain.contact import normalize_phone
 from app.domain.errors import DomainError, ValidationError
 from app.domain.identity import StudentNumberInfo, check_id_matches, parse_id_number, parse_student_number
 from app.domain.names import normalize_name, pinyin_initials
-from app.services.common import as_date, get, optional_text
+from app.services.common import as_date, for_field, get, optional_text
 from app.store import oplog
 from app.store.models import Household, HouseholdMember, School, Student
 
@@ -80,7 +80,7 @@ def _household_values(inp: HouseholdInput) -> dict[str, Any]:
     hardship = sorted({h if isinstance(h, HardshipCategory) else HardshipCategory.parse(h) for h in inp.hardship})
     return {
         "scope": inp.scope,
-        "head_name": normalize_name(inp.head_name) if inp.head_name else None,
+        "head_name": for_field("head_name", normalize_name, inp.head_name) if inp.head_name else None,
         "address": optional_text(inp.address, "address", "家庭住址", "Address", max_length=200),
         "township_id": inp.township_id, "village_id": inp.village_id, "hamlet_id": inp.hamlet_id,
         "phone": normalize_phone(inp.phone) if inp.phone else None,
@@ -109,7 +109,15 @@ def add_household(session: Session, inp: HouseholdInput) -> Household:
     return oplog.create(session, Household, _household_values(inp))
 
 
+def _check_known(changes: Mapping[str, Any], allowed: Iterable[str], zh: str, en: str) -> None:
+    unknown = set(changes) - set(allowed) - {"scope"}
+    if unknown or "scope" in changes:
+        bad = sorted(unknown | ({"scope"} & set(changes)))
+        raise ValidationError(f"{zh}没有可修改的字段 {bad}。", f"{en} has no editable field(s) {bad}.", field=bad[0])
+
+
 def edit_household(session: Session, household_id: str, **changes: Any) -> list[str]:
+    _check_known(changes, (f.name for f in fields(HouseholdInput)), "家庭", "A household")
     household = get(session, Household, household_id)
     current = HouseholdInput(**{f.name: getattr(household, f.name) for f in fields(HouseholdInput)})
     values = _household_values(replace(current, **changes))
@@ -162,6 +170,8 @@ def add_member(session: Session, inp: MemberInput) -> HouseholdMember:
 
 
 def edit_member(session: Session, member_id: str, **changes: Any) -> list[str]:
+    _check_known(changes, (f.name for f in fields(MemberInput) if f.name != "household_id"), "家庭成员",
+                 "A household member")
     member = get(session, HouseholdMember, member_id)
     current = MemberInput(**{f.name: getattr(member, f.name) for f in fields(MemberInput)})
     values = _member_values(replace(current, **changes), get(session, Household, current.household_id).scope)
@@ -232,7 +242,7 @@ def validate_student(inp: StudentInput, *, today: date) -> dict[str, Any]:
     student_number = None
     if inp.student_number and str(inp.student_number).strip():
         raw_number = str(inp.student_number).strip().upper()
-        if id_number and raw_number == "G" + id_number:
+        if id_type is IdType.RESIDENT_ID and id_number and raw_number == "G" + id_number:
             # The usual registry form: G + the ID number just checked; no need to check it twice.
             sn = StudentNumberInfo(number=raw_number, form="G", birth_date=birth, id_number=id_number)
         else:

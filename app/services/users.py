@@ -26,10 +26,12 @@ def add_user(database: Database, *, username: str, password: str, role: UserRole
     if not name or len(name) > 40:
         raise ValidationError("用户名应为 1–40 个字符。", "A user name has 1–40 characters.", field="username")
     check_password(password)
-    with database.read() as session:
-        if session.scalars(select(User).where(User.username == name)).first() is not None:
-            raise ValidationError(f"用户名“{name}”已存在。", f"The user name '{name}' is taken.", field="username")
     ring = KeyRing.load(database.data_dir / KEYSLOT_FILE)
+    # Sign-in finds a user's key slot by the case-folded name, so names may not differ only in case.
+    with database.read() as session:
+        taken = any(existing.casefold() == name.casefold() for existing in session.scalars(select(User.username)))
+    if taken or any(slot.label == ring.label_for(name) for slot in ring.slots):
+        raise ValidationError(f"用户名“{name}”已存在。", f"The user name '{name}' is taken.", field="username")
     slot_id = uuid7()
     ring.add(slot_id, ring.label_for(name), password, database.data_key)
     user = User(id=uuid7(), username=name, display_name=display_name or name, role=kind.value,

@@ -17,7 +17,7 @@ from app.domain.codes import Policy, VisitorRole, VisitPurpose, VisitStatus
 from app.domain.contact import normalize_phone
 from app.domain.errors import LifecycleError, ValidationError
 from app.domain.names import normalize_name
-from app.services.common import as_date, get, optional_text
+from app.services.common import as_date, for_field, get, optional_text
 from app.store import oplog
 from app.store.models import Blob, Campaign, Student, Visit, VisitAttachment
 
@@ -59,10 +59,10 @@ def _visitor(raw: Visitor | Mapping[str, Any]) -> dict[str, Any]:
         raw = raw.as_dict()
     role = raw.get("role") or VisitorRole.TEACHER
     return Visitor(
-        name=normalize_name(str(raw.get("name") or "")),
+        name=for_field("visitors", normalize_name, str(raw.get("name") or "")),
         role=role if isinstance(role, VisitorRole) else VisitorRole.parse(str(role)),
         unit=optional_text(raw.get("unit"), "visitors", "单位", "Unit", max_length=80),
-        phone=normalize_phone(str(raw["phone"])) if raw.get("phone") else None,
+        phone=for_field("visitors", normalize_phone, str(raw["phone"])) if raw.get("phone") else None,
     ).as_dict()
 
 
@@ -98,7 +98,7 @@ def _clean(fields: Mapping[str, Any], *, today: date) -> dict[str, Any]:
             values[name] = sorted({p.value if isinstance(p, Policy) else Policy.parse(str(p)).value
                                    for p in value or ()})
         elif name == "contact_phone":
-            values[name] = normalize_phone(str(value)) if value else None
+            values[name] = for_field(name, normalize_phone, str(value)) if value else None
         elif name == "campaign_id":
             values[name] = value or None
     return values
@@ -147,17 +147,20 @@ def finalize_visit(session: Session, visit_id: str, *, user_id: str | None = Non
                    now: datetime | None = None) -> Visit:
     """Finalize a draft: it must name its visitors and purpose, and say what was found."""
     visit = _draft(session, visit_id)
-    missing = []
+    missing: list[tuple[str, str, str]] = []  # (field, zh, en)
     if not visit.visitors:
-        missing.append(("走访人", "visitors"))
+        missing.append(("visitors", "走访人", "visitors"))
     if not visit.purpose:
-        missing.append(("家访目的", "purpose"))
+        missing.append(("purpose", "家访目的", "purpose"))
     if not (visit.family_situation or visit.diagnosis or visit.measures):
-        missing.append(("家庭情况、问题诊断或措施（至少一项）", "family situation, diagnosis or measures"))
+        missing.append(("family_situation", "家庭情况、问题诊断或措施（至少一项）",
+                        "family situation, diagnosis or measures"))
     if missing:
-        raise ValidationError("定稿前请填写：" + "、".join(m[0] for m in missing),
-                              "Before finalizing, fill in: " + ", ".join(m[1] for m in missing),
-                              field=missing[0][1].split(",")[0])
+        raise ValidationError("定稿前请填写：" + "、".join(m[1] for m in missing),
+                              "Before finalizing, fill in: " + ", ".join(m[2] for m in missing),
+                              field=missing[0][0])
+    if now is not None and now.tzinfo is None:
+        raise ValueError("finalize_visit needs an aware datetime (UTC)")
     oplog.update(session, visit, {"status": VisitStatus.FINALIZED, "finalized_at": now or datetime.now(UTC),
                                   "finalized_by": user_id or session.info.get(oplog.USER_KEY)})
     return visit
