@@ -27,6 +27,11 @@ FAST_KDF = keys.KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
 @pytest.fixture(autouse=True)
 def _fast_kdf_and_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(keys, "DEFAULT_KDF", FAST_KDF)
+    import sync.crypto
+
+    monkeypatch.setattr(sync.crypto, "SHARE_KDF", FAST_KDF)
+    # One machine id for the whole test run, never the real one in the home folder.
+    monkeypatch.setenv("JIAFANG_MACHINE_ID", "test-machine")
     for name in ("JIAFANG_PASSWORD", "JIAFANG_USER", "JIAFANG_DATA_DIR"):
         monkeypatch.delenv(name, raising=False)
     set_language("zh")

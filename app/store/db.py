@@ -30,6 +30,7 @@ from app.store import oplog
 from app.store.errors import StoreError, translate
 from app.store.ids import uuid7
 from app.store.keys import KeyRing, new_data_key
+from app.store.machine import machine_fingerprint
 from app.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from app.store.models import MODEL_BY_TABLE
 from app.store.types import utc_text
@@ -254,7 +255,8 @@ def create_folder(data_dir: Path, *, username: str, password: str, display_name:
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT INTO device_state (id, device_id, device_name, last_seq, last_hlc, school_id, "
-                     "created_at) VALUES (1, ?, ?, 0, 0, ?, ?)", (uuid7(), device_name, school_id, now))
+                     "created_at, machine) VALUES (1, ?, ?, 0, 0, ?, ?, ?)",
+                     (uuid7(), device_name, school_id, now, machine_fingerprint()))
         conn.execute("INSERT INTO app_user (id, username, display_name, role, school_id, key_slot_id, active, "
                      "created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
                      (user_id, username.strip(), display_name or username.strip(), role.value, school_id,
@@ -266,6 +268,23 @@ def create_folder(data_dir: Path, *, username: str, password: str, display_name:
     return open_folder(data_dir, username, password)
 
 
+def _bind_to_machine(database: Database) -> None:
+    """A database opened on another machine than the one its device id was made on is a copy: before it
+    writes anything, it takes a new device id, so no op id (device, seq) is ever made twice."""
+    from app.store.models import DeviceState
+
+    current = machine_fingerprint()
+    with database.write() as session:
+        state = session.get(DeviceState, 1)
+        if state is None or state.machine == current:
+            return
+        first_open_after_upgrade = state.machine is None
+        state.machine = current
+        session.flush()
+        if not first_open_after_upgrade:
+            oplog.new_device_id(session)
+
+
 def open_folder(data_dir: Path, username: str | None, password: str) -> Database:
     """Unlock a data folder with a user's password, migrating it if it is older than this program."""
     if not (data_dir / DATABASE_FILE).exists():
@@ -275,6 +294,7 @@ def open_folder(data_dir: Path, username: str | None, password: str) -> Database
     slot, key = ring.unlock(username, password)
     migrate(data_dir / DATABASE_FILE, key)
     database = Database(data_dir, key)
+    _bind_to_machine(database)
     with database.read() as session:
         from sqlalchemy import select
 

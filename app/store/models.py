@@ -365,6 +365,8 @@ class DeviceState(Base):
     last_hlc: Mapped[int] = mapped_column(Integer, default=0)
     school_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Which machine this device id belongs to (migration 3): a copy opened elsewhere takes a new id.
+    machine: Mapped[str | None] = mapped_column(String(64))
 
 
 class User(Base):
@@ -388,6 +390,85 @@ class Blob(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     media_type: Mapped[str] = mapped_column(String(40))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# ----------------------------------------------------------------------------- sync state (local)
+class SyncIdentity(Base):
+    """This laptop's membership of a deployment: the content key and its own signing key. One row.
+
+    Kept inside the encrypted database, so the keys are as safe as the records they protect.
+    """
+
+    __tablename__ = "sync_identity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deployment_id: Mapped[str] = mapped_column(String(36))
+    content_key: Mapped[bytes] = mapped_column(LargeBinary)
+    signing_key: Mapped[bytes] = mapped_column(LargeBinary)  # Ed25519 private key, raw 32 bytes
+    key_device: Mapped[str] = mapped_column(String(36))  # the device id this signing key belongs to
+
+
+class SyncDevice(Base):
+    """A device of the deployment, as learned from a share or the server: its public key."""
+
+    __tablename__ = "sync_device"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(80))
+    school_id: Mapped[str | None] = mapped_column(String(36))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SyncBundle(Base):
+    """A bundle this device made or applied, kept byte for byte so it can be relayed to another share."""
+
+    __tablename__ = "sync_bundle"
+    origin: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq_from: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq_to: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SyncPeer(Base):
+    """How far this device has applied each origin's ops (contiguously), and the last bundle's hash."""
+
+    __tablename__ = "sync_peer"
+    origin: Mapped[str] = mapped_column(String(36), primary_key=True)
+    applied_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class SyncRun(Base):
+    """One sync, for the status bar and the Sync page ("last synced", what happened)."""
+
+    __tablename__ = "sync_run"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transport: Mapped[str] = mapped_column(String(12))  # folder / server
+    target: Mapped[str] = mapped_column(String(400))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_ops: Mapped[int] = mapped_column(Integer, default=0)
+    received_ops: Mapped[int] = mapped_column(Integer, default=0)
+    exported_seq: Mapped[int] = mapped_column(Integer, default=0)  # own ops up to here are on the target
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str | None] = mapped_column(Text)
+
+
+# ----------------------------------------------------------------------------- form scratch (local)
+class FormScratch(Base):
+    """What a user typed into a form that did not pass validation yet, kept so a crash cannot lose it.
+
+    Local and never synced: half-typed text is not a record, and other devices must not see it. It lives in
+    the encrypted database (not in a file beside it) so no personal data ever reaches the disk in clear, and
+    it is written in the same transaction as the draft's valid fields. ``raw`` maps a form field to its raw
+    input (text, or a list for table fields).
+    """
+
+    __tablename__ = "form_scratch"
+    record_kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # "visit"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 SYNCED_MODELS: tuple[type[Synced], ...] = tuple(

@@ -417,11 +417,12 @@ def current_values(session: Session, table: str, row_id: str) -> dict[str, Any] 
     return {n: codec.from_column(n, v) for n, v in zip(codec.fields, row, strict=True)}
 
 
-def update(session: Session, obj: Synced, changes: Mapping[str, Any]) -> list[str]:
+def update(session: Session, obj: Synced, changes: Mapping[str, Any], *, force: bool = False) -> list[str]:
     """Set fields of a row; only fields whose value changes are written. Returns the changed field names.
 
     The op names every current head of each field in ``prev``, so a local edit also resolves any conflict
-    on that field (the person saw the value we show and chose this one).
+    on that field (the person saw the value we show and chose this one). ``force`` writes the fields even
+    when the value stays the same: that is how a conflict is resolved in favour of the current winner.
     """
     table = type(obj).__tablename__
     codec = CODECS[table]
@@ -432,7 +433,8 @@ def update(session: Session, obj: Synced, changes: Mapping[str, Any]) -> list[st
     if current is None:
         raise LookupError(f"{table} {obj.id} does not exist")
     data = {k: to_wire(v) for k, v in changes.items()}
-    data = {k: v for k, v in data.items() if _dumps(v) != _dumps(current[k])}
+    if not force:
+        data = {k: v for k, v in data.items() if _dumps(v) != _dumps(current[k])}
     if not data:
         return []
     state = resolve_row(table, obj.id, row_ops(session, table, obj.id))
@@ -497,32 +499,94 @@ class OpMismatch(Exception):
 def apply_remote(session: Session, ops: Iterable[OpRecord]) -> ApplyResult:
     """Take ops from other devices into the log and the tables, in the caller's transaction.
 
-    Ops already held (by op id) are skipped, so a bundle applies once however often it arrives.
+    Ops already held (by op id) are skipped, so a bundle applies once however often it arrives; an op id
+    held with different content is a forgery or corruption and fails the whole batch. Work is done in bulk
+    (one query per device for held ops, one per 500 rows for prior history) because a first sync brings
+    every record of a school.
     """
     result = ApplyResult()
-    cur = _cursor(session)
     store = log_store(session)
+    cur = store.cur
     op_writer = writer(session)
-    touched: set[tuple[str, str]] = set()
+    by_device: dict[str, dict[int, OpRecord]] = defaultdict(dict)
     for op in ops:
         if op.tbl not in CODECS:
             raise OpMismatch(f"unknown table {op.tbl!r}")
-        held = store.held(op.device_id, op.seq)
-        if held is not None:
-            if held != store.decode(store.encode(op)):
-                raise OpMismatch(f"op {op.key} differs from the one already held")
-            result.duplicates += 1
-            continue
-        store.insert([op])
+        by_device[op.device_id][op.seq] = op
+    new_ops: list[OpRecord] = []
+    for device_id, by_seq in by_device.items():
+        atom = store._by_text.get(device_id)
+        held: dict[int, OpRecord] = {}
+        if atom is not None:
+            cur.execute(f"SELECT {OP_COLUMNS} FROM op_log WHERE device = ? AND seq BETWEEN ? AND ?",
+                        (atom, min(by_seq), max(by_seq)))
+            held = {row[1]: store.decode(row) for row in cur.fetchall()}
+        for seq, op in sorted(by_seq.items()):
+            if seq in held:
+                if held[seq] != store.decode(store.encode(op)):
+                    raise OpMismatch(f"op {op.key} differs from the one already held")
+                result.duplicates += 1
+            else:
+                new_ops.append(op)
+    if not new_ops:
+        return result
+    row_ids = sorted({op.row_id for op in new_ops})
+    prior: set[str] = set()
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start:start + 500]
+        cur.execute(f"SELECT DISTINCT row_id FROM op_log WHERE row_id IN ({', '.join('?' for _ in chunk)})", chunk)
+        prior.update(r[0] for r in cur.fetchall())
+    store.insert(new_ops)
+    result.applied = len(new_ops)
+    for op in new_ops:
         if op_writer.clock.receive(op.hlc):
             result.future_ops += 1
-        touched.add((op.tbl, op.row_id))
-        result.applied += 1
-    for table, row_id in sorted(touched, key=lambda t: (APPLY_ORDER[t[0]], t[1])):
-        if rematerialize(session, table, row_id) is not None:
-            result.rows += 1
+    grouped: dict[tuple[str, str], list[OpRecord]] = defaultdict(list)
+    for op in new_ops:
+        if op.row_id not in prior:
+            grouped[(op.tbl, op.row_id)].append(op)
+    again = sorted({op.row_id for op in new_ops if op.row_id in prior})
+    for start in range(0, len(again), 500):
+        chunk = again[start:start + 500]
+        cur.execute(f"SELECT {OP_COLUMNS} FROM op_log WHERE row_id IN ({', '.join('?' for _ in chunk)})", chunk)
+        for row in cur.fetchall():
+            op = store.decode(row)
+            grouped[(op.tbl, op.row_id)].append(op)
+    states = [state for (table, row_id), row_ops_ in grouped.items()
+              if (state := resolve_row(table, row_id, row_ops_)) is not None]
+    _upsert_many(cur, states)
+    result.rows = len(states)
     op_writer.save_state(cur)
     return result
+
+
+def _upsert_many(cur: Any, states: Sequence[RowState]) -> None:
+    """Store rows and their conflicts, parents before children so that foreign keys hold."""
+    by_table: dict[str, list[RowState]] = defaultdict(list)
+    for state in states:
+        by_table[state.table].append(state)
+    for table in sorted(by_table, key=lambda t: APPLY_ORDER[t]):
+        codec = CODECS[table]
+        columns = ("id",) + codec.fields
+        cur.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+            f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in codec.fields)}",
+            [(st.row_id, *(codec.to_column(n, st.values[n]) for n in codec.fields)) for st in by_table[table]])
+        cur.executemany("DELETE FROM conflict WHERE tbl = ? AND row_id = ?",
+                        [(table, st.row_id) for st in by_table[table]])
+        cur.executemany("INSERT INTO conflict (tbl, row_id, field, heads) VALUES (?, ?, ?, ?)",
+                        [(table, st.row_id, name, _dumps([h.key for h in heads]))
+                         for st in by_table[table] for name, heads in st.conflicts().items()])
+
+
+def new_device_id(session: Session) -> str:
+    """Give this database a new device id (it was copied or restored): its next ops start at seq 1 under an
+    id no other device has used, so no op id is ever reused. Earlier ops keep their old id."""
+    new_id = uuid7()
+    cur = _cursor(session)
+    cur.execute("UPDATE device_state SET device_id = ?, last_seq = 0 WHERE id = 1", (new_id,))
+    forget_writer(session)
+    return new_id
 
 
 @dataclass

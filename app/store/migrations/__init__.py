@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.store.migrations import m0001_initial
+from app.store.migrations import m0001_initial, m0002_search, m0003_sync, m0004_form_scratch
 
 Migration = Callable[[Any], None]  # takes a DB-API cursor inside an open transaction
 
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial schema", m0001_initial.upgrade),
+    (2, "roster and household search indexes", m0002_search.upgrade),
+    (3, "sync state", m0003_sync.upgrade),
+    (4, "form scratch", m0004_form_scratch.upgrade),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,230 @@
+"""Two (or three) laptops syncing through a shared folder: convergence, conflicts, and every bad input."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.services.exchange import export_json
+from app.services.roster import add_student, add_students, edit_student
+from app.services.visits import add_attachment, start_visit
+from app.store.db import Database, create_folder
+from app.store.models import Blob, Conflict, School, Student
+from sync.engine import pending_changes, sync_folder
+from sync.errors import SyncError
+from tests.conftest import PASSWORD, TODAY, make_student_input
+
+PASSPHRASE = "石埠小学-共享-2026"
+
+
+def _dump(database: Database) -> str:
+    out = io.StringIO()
+    with database.read() as session:
+        export_json(session, out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def share(tmp_path: Path) -> Path:
+    path = tmp_path / "share"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def laptop_b(tmp_path: Path) -> Database:
+    database = create_folder(tmp_path / "b", username="teacher", password=PASSWORD)
+    yield database
+    database.close()
+
+
+def test_two_laptops_converge_through_a_folder(database: Database, student: Student, laptop_b: Database,
+                                               share: Path) -> None:
+    first = sync_folder(database, share, PASSPHRASE)
+    assert first.created_share and first.sent_ops > 0 and first.ok
+    assert pending_changes(database) == 0
+    with pytest.raises(SyncError) as wrong:
+        sync_folder(laptop_b, share, "not the passphrase")
+    assert "口令不正确" in str(wrong.value)
+    joined = sync_folder(laptop_b, share, PASSPHRASE)
+    assert joined.received_ops == first.sent_ops and joined.ok
+    assert _dump(laptop_b) == _dump(database)
+    # Both edit offline: different fields survive, the same field conflicts identically on both.
+    with database.write() as session:
+        edit_student(session, student.id, class_name="A班", registered_poor=True, today=TODAY)
+    with laptop_b.write() as session:
+        edit_student(session, student.id, class_name="B班", left_behind="2", today=TODAY)
+    for laptop in (database, laptop_b, database):
+        sync_folder(laptop, share)
+    assert _dump(laptop_b) == _dump(database)
+    for laptop in (database, laptop_b):
+        with laptop.read() as session:
+            row = session.get(Student, student.id)
+            assert row is not None and row.registered_poor and row.left_behind == "2"
+            conflicts = [(c.tbl, c.field) for c in session.scalars(select(Conflict))]
+            assert conflicts == [("student", "class_name")]
+    again = sync_folder(laptop_b, share)
+    assert again.received_ops == 0 and again.sent_ops == 0  # a replay applies nothing twice
+
+
+def test_bad_bundles_are_set_aside_and_the_rest_applied(database: Database, school: School, laptop_b: Database,
+                                                        share: Path, tmp_path: Path) -> None:
+    sync_folder(database, share, PASSPHRASE)
+    sync_folder(laptop_b, share, PASSPHRASE)
+    with database.write() as session:
+        add_student(session, make_student_input(school.id, name="黄一", sequence=41), today=TODAY)
+    sync_folder(database, share)
+    with database.write() as session:
+        add_student(session, make_student_input(school.id, name="黄二", sequence=43), today=TODAY)
+    sync_folder(database, share)
+    bundle_files = sorted((share / "bundles" / database.device_id).glob("*.jfb"))
+    assert len(bundle_files) == 3
+    good = bundle_files[1].read_bytes()
+    bundle_files[1].write_bytes(good[: len(good) // 2])  # the USB stick was pulled mid-copy
+    tampered = bytearray(bundle_files[2].read_bytes())
+    tampered[len(tampered) // 2] ^= 0x01
+    bundle_files[2].write_bytes(bytes(tampered))
+    result = sync_folder(laptop_b, share)
+    assert not result.ok and len(result.rejected) == 2
+    assert "不完整" in result.rejected[0][1] and "签名" in result.rejected[1][1]
+    with laptop_b.read() as session:
+        names = set(session.scalars(select(Student.name)))
+    assert "黄一" not in names and "黄二" not in names
+    # The origin kept its bundles: its next sync sets the damaged files aside (never deleting them) and
+    # writes the authentic ones, and the other laptop's next sync completes.
+    repaired = sync_folder(database, share)
+    assert repaired.ok and len(list(share.rglob("*.damaged-*"))) == 2
+    result = sync_folder(laptop_b, share)
+    assert result.ok, result.lines("en")
+    assert _dump(laptop_b) == _dump(database)
+
+
+def test_foreign_share_and_foreign_bundles_are_refused(database: Database, laptop_b: Database, share: Path,
+                                                       tmp_path: Path) -> None:
+    other_share = tmp_path / "other-district"
+    other_share.mkdir()
+    from app.services.places import add_school
+
+    sync_folder(database, share, PASSPHRASE)
+    with laptop_b.write() as session:
+        add_school(session, name="邻区小学", school_type="primary")
+    sync_folder(laptop_b, other_share, "another passphrase")
+    with pytest.raises(SyncError) as caught:
+        sync_folder(laptop_b, share, PASSPHRASE)
+    assert "另一个部署" in str(caught.value)
+    # A bundle copied over from the other deployment's share is set aside, not applied.
+    foreign = next((other_share / "bundles").rglob("*.jfb"))
+    target = share / "bundles" / foreign.parent.name
+    target.mkdir(parents=True)
+    (target / foreign.name).write_bytes(foreign.read_bytes())
+    result = sync_folder(database, share)
+    assert any("另一个部署" in zh or "未登记" in zh for _, zh, _ in result.rejected)
+
+
+@contextlib.contextmanager
+def small_volume(path: Path, size_kb: int) -> Iterator[Callable[..., None]]:
+    """A real little file system (tmpfs) at ``path``, as a USB stick would be: it can fill up or be made
+    read-only. Needs root (as CI runs); yields a function to remount it with other options."""
+    path.mkdir(exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(path)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a test volume here: {done.stderr.strip()}")
+
+    def remount(options: str) -> None:
+        subprocess.run(["mount", "-o", f"remount,{options}", str(path)], check=True)
+
+    try:
+        yield remount
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def test_read_only_share_still_brings_changes_in(database: Database, student: Student, laptop_b: Database,
+                                                 tmp_path: Path) -> None:
+    share = tmp_path / "stick"
+    with small_volume(share, 4096) as remount:
+        sync_folder(database, share, PASSPHRASE)
+        sync_folder(laptop_b, share, PASSPHRASE)
+        with laptop_b.write() as session:
+            edit_student(session, student.id, class_name="5班", today=TODAY)
+        with database.write() as session:
+            edit_student(session, student.id, orphan=True, today=TODAY)
+        sync_folder(database, share)
+        remount("ro")
+        result = sync_folder(laptop_b, share)
+        assert result.received_ops > 0 and result.write_problem is not None
+        assert "只读" in result.write_problem[0]
+        with laptop_b.read() as session:
+            assert session.get(Student, student.id).orphan is True  # type: ignore[union-attr]
+        remount("rw")
+        again = sync_folder(laptop_b, share)
+        assert again.ok and again.sent_ops > 0
+        assert sync_folder(database, share).received_ops > 0
+    assert _dump(database) == _dump(laptop_b)
+
+
+def test_full_stick_sends_what_fits_and_the_next_sync_completes(database: Database, school: School,
+                                                                laptop_b: Database, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import sync.engine
+
+    monkeypatch.setattr(sync.engine, "OPS_PER_BUNDLE", 300)  # several bundles, so some fit and some do not
+    share = tmp_path / "stick"
+    with database.write() as session:
+        add_students(session, [make_student_input(school.id, name="韦" + "明丽华强芳"[i % 5],
+                                                  sequence=2 * (i // 9) + 1, grade=1 + i % 9)
+                               for i in range(1200)], today=TODAY)
+    with small_volume(share, 20) as remount:
+        result = sync_folder(database, share, PASSPHRASE)
+        assert result.write_problem is not None and "已满" in result.write_problem[0]
+        assert not list(share.rglob(".tmp-*"))  # no half-written file left behind
+        partial = sync_folder(laptop_b, share, PASSPHRASE)
+        assert partial.received_ops > 0 and not partial.rejected  # whatever arrived is whole and applies
+        remount("size=8m")
+        assert sync_folder(database, share).ok
+        assert sync_folder(laptop_b, share).ok
+    assert _dump(database) == _dump(laptop_b)
+
+
+def test_photos_travel_as_encrypted_blobs(database: Database, student: Student, laptop_b: Database,
+                                          share: Path) -> None:
+    photo = b"\x89PNG\r\n\x1a\n" + os.urandom(2000)
+    with database.write() as session:
+        visit = start_visit(session, student.id, visited_on=TODAY, today=TODAY)
+        add_attachment(session, visit.id, "photo", photo, "image/png")
+    assert sync_folder(database, share, PASSPHRASE).blobs_sent == 1
+    blob_files = list((share / "blobs").rglob("*.blob"))
+    assert len(blob_files) == 1 and photo[8:100] not in blob_files[0].read_bytes()
+    assert sync_folder(laptop_b, share, PASSPHRASE).blobs_received == 1
+    with laptop_b.read() as session:
+        assert session.scalars(select(Blob.data)).one() == photo
+
+
+def test_a_copied_database_takes_a_new_device_id(database: Database, student: Student, share: Path,
+                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from app.store.db import open_folder
+
+    sync_folder(database, share, PASSPHRASE)
+    original_id = database.device_id
+    database.close()
+    shutil.copytree(database.data_dir, tmp_path / "copy")
+    monkeypatch.setenv("JIAFANG_MACHINE_ID", "another-laptop")
+    copy = open_folder(tmp_path / "copy", "admin", PASSWORD)
+    try:
+        with copy.write() as session:
+            edit_student(session, student.id, class_name="复制班", today=TODAY)
+        result = sync_folder(copy, share)
+        assert result.new_device_id and copy.device_id != original_id
+        assert len(list((share / "bundles").iterdir())) == 2  # the copy writes under its own id
+    finally:
+        copy.close()
