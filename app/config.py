@@ -45,6 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("language", "zh", str, "界面语言", "Interface language"),
     Setting("idle_lock_minutes", 10, int, "空闲多少分钟后锁定", "Lock after idle minutes"),
     Setting("draft_autosave_seconds", 5, int, "草稿自动保存间隔（秒）", "Draft autosave interval (seconds)"),
+    Setting("sync_folder", "", str, "同步文件夹", "Sync folder"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -292,9 +292,9 @@ def _push(database: Database, share: FolderShare, result: SyncResult, progress: 
         state = _state(session)
         me = state.device_id
         made_to = session.scalar(select(func.max(SyncBundle.seq_to)).where(SyncBundle.origin == me)) or 0
-        last = session.scalar(select(SyncBundle).where(SyncBundle.origin == me).order_by(SyncBundle.seq_to.desc())
-                              .limit(1))
-        prev_hash = last.sha256 if last else None
+        latest = session.scalar(select(SyncBundle).where(SyncBundle.origin == me)
+                                .order_by(SyncBundle.seq_to.desc()).limit(1))
+        prev_hash = latest.sha256 if latest else None
         if state.last_seq > made_to:
             ops = sorted((op for op in _own_ops_after(session, me, made_to)), key=lambda op: op.seq)
             for start in range(0, len(ops), OPS_PER_BUNDLE):
@@ -309,11 +309,15 @@ def _push(database: Database, share: FolderShare, result: SyncResult, progress: 
     on_share = {(b.origin, b.seq_from, b.seq_to): b.path for b in share.bundle_files()}
     with database.read() as session:
         carried = list(session.execute(select(SyncBundle.origin, SyncBundle.seq_from, SyncBundle.seq_to,
-                                              SyncBundle.sha256)))
-    # A bundle is missing when the share lacks it, or holds a damaged copy (not the bytes we kept).
+                                              SyncBundle.sha256, func.length(SyncBundle.data).label("size"))))
+        last_sync = session.scalars(select(SyncRun.started_at).order_by(SyncRun.id.desc()).limit(1)).first()
+    since = last_sync.timestamp() if last_sync else 0.0
+    # A bundle is missing when the share lacks it or holds a damaged copy (not the bytes we kept). Sizes are
+    # compared every time; contents only of files changed since our last sync, so that a sync with nothing
+    # new costs the same on a large district as on a small one.
     missing = [(c.origin, c.seq_from, c.seq_to) for c in carried
                if (c.origin, c.seq_from, c.seq_to) not in on_share
-               or _sha256_of(on_share[(c.origin, c.seq_from, c.seq_to)]) != c.sha256]
+               or _damaged(on_share[(c.origin, c.seq_from, c.seq_to)], c.size, c.sha256, since)]
     exported = max((key[2] for key in on_share if key[0] == me), default=0)
     for index, (origin, seq_from, seq_to) in enumerate(missing):
         with database.read() as session:
@@ -335,11 +339,14 @@ def _push(database: Database, share: FolderShare, result: SyncResult, progress: 
     return exported
 
 
-def _sha256_of(path: Path) -> str | None:
+def _damaged(path: Path, size: int, sha256: str, since: float) -> bool:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        stat = path.stat()
+        if stat.st_size != size:
+            return True
+        return stat.st_mtime >= since and hashlib.sha256(path.read_bytes()).hexdigest() != sha256
     except OSError:
-        return None
+        return True
 
 
 def _own_ops_after(session: Session, me: str, after: int) -> list[oplog.OpRecord]:

@@ -88,7 +88,25 @@ def resolve_conflict(session: Session, table: str, row_id: str, field: str, valu
                             "This conflict was already resolved (or does not exist).")
     row = session.get(model, row_id)
     assert row is not None
+    if isinstance(value, str):
+        value = _check_typed(field, value)
     oplog.update(session, row, {field: value}, force=True)
+
+
+def _check_typed(field: str, value: str) -> str:
+    """A value typed to settle a conflict passes the same checks as in its form."""
+    from app.domain.contact import normalize_phone
+    from app.domain.identity import parse_id_number
+    from app.domain.names import normalize_name
+    from app.services.common import for_field, require_text
+
+    checks = {"name": normalize_name, "head_name": normalize_name, "person_name": normalize_name,
+              "phone": normalize_phone, "contact_phone": normalize_phone,
+              "id_number": lambda text: parse_id_number(text).number}
+    check = checks.get(field)
+    if check is not None:
+        return for_field(field, check, value)
+    return require_text(value, field, "新的值", "The new value", max_length=4000)
 
 
 def keep_candidate(session: Session, table: str, row_id: str, field: str, op: str) -> None:

@@ -177,6 +177,8 @@ class RowState:
     def conflicts(self) -> dict[str, list[OpRecord]]:
         """Fields whose heads disagree on the value (heads that agree are not worth a person's time)."""
         found: dict[str, list[OpRecord]] = {}
+        if all(len(heads) == 1 for heads in self.heads.values()):
+            return found
         for name, heads in self.heads.items():
             if len(heads) > 1 and len({_dumps(h.value_of(name)) for h in heads}) > 1:
                 found[name] = heads
@@ -190,9 +192,15 @@ def _winner_order(op: OpRecord) -> tuple[int, str]:
 def resolve_row(table: str, row_id: str, ops: Iterable[OpRecord]) -> RowState | None:
     """The row that these ops (in any order) make, or None while its create op has not arrived."""
     ops = list(ops)
+    codec = CODECS[table]
+    if len(ops) == 1 and ops[0].prev is None:
+        # A row with only its create op (every row just created or received): no merge to do.
+        only = ops[0]
+        heads = [only]
+        return RowState(table, row_id, {name: only.value_of(name) for name in codec.fields},
+                        dict.fromkeys(codec.fields, heads))
     if not any(op.prev is None for op in ops):
         return None
-    codec = CODECS[table]
     state = RowState(table, row_id, {})
     for name in codec.fields:
         touching = [op for op in ops if op.touches(name)]
@@ -554,7 +562,8 @@ def apply_remote(session: Session, ops: Iterable[OpRecord]) -> ApplyResult:
             grouped[(op.tbl, op.row_id)].append(op)
     states = [state for (table, row_id), row_ops_ in grouped.items()
               if (state := resolve_row(table, row_id, row_ops_)) is not None]
-    _upsert_many(cur, states)
+    _upsert_many(cur, [st for st in states if st.row_id in prior])
+    _insert_new(cur, [st for st in states if st.row_id not in prior])
     result.rows = len(states)
     op_writer.save_state(cur)
     return result
@@ -577,6 +586,21 @@ def _upsert_many(cur: Any, states: Sequence[RowState]) -> None:
         cur.executemany("INSERT INTO conflict (tbl, row_id, field, heads) VALUES (?, ?, ?, ?)",
                         [(table, st.row_id, name, _dumps([h.key for h in heads]))
                          for st in by_table[table] for name, heads in st.conflicts().items()])
+
+
+def _insert_new(cur: Any, states: Sequence[RowState]) -> None:
+    """Store rows that had no history here: plain inserts, and no conflict can exist yet."""
+    by_table: dict[str, list[RowState]] = defaultdict(list)
+    for state in states:
+        by_table[state.table].append(state)
+    for table in sorted(by_table, key=lambda t: APPLY_ORDER[t]):
+        codec = CODECS[table]
+        cur.executemany(_insert_sql(codec), [(st.row_id, *(codec.to_column(n, st.values[n]) for n in codec.fields))
+                                             for st in by_table[table]])
+        conflicts = [(table, st.row_id, name, _dumps([h.key for h in heads]))
+                     for st in by_table[table] for name, heads in st.conflicts().items()]
+        if conflicts:
+            cur.executemany("INSERT INTO conflict (tbl, row_id, field, heads) VALUES (?, ?, ?, ?)", conflicts)
 
 
 def new_device_id(session: Session) -> str:
