@@ -1,0 +1,215 @@
+"""Backups of a data folder and restoring them.
+
+A backup is one file (``.jfbak``, a zip without compression): the database copied through SQLite's online
+backup API (so it is consistent while the app runs, and stays encrypted with the same data key), the key
+slots, and a manifest. Restoring checks everything before touching the data folder, moves whatever it
+replaces aside rather than deleting it, and gives the restored laptop a new device id: the ops it makes from
+now on must not reuse op ids its earlier self already sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from app import __version__
+from app.config import BACKUP_DIR, DATABASE_FILE, KEYSLOT_FILE
+from app.domain.errors import DomainError
+from app.store.db import Database, _connect, folder_exists, open_folder
+from app.store.errors import StoreError, translate
+from app.store.keys import KeyRing
+from app.store.migrations import SCHEMA_VERSION
+
+FORMAT = "jiafang-backup/1"
+MANIFEST = "manifest.json"
+SUFFIX = ".jfbak"
+KEEP_AUTOMATIC = 10
+
+
+class BackupError(DomainError):
+    """A backup could not be made or restored; the current data is untouched."""
+
+
+@dataclass(frozen=True)
+class RestoreSummary:
+    data_dir: Path
+    created: str
+    schema: int
+    new_device_id: str
+    moved_aside: Path | None
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _deployment(database: Database) -> str | None:
+    from app.store.models import SyncIdentity
+
+    with database.read() as session:
+        identity = session.get(SyncIdentity, 1)
+        return identity.deployment_id if identity else None
+
+
+def make_backup(database: Database, out: Path | None = None, *, reason: str = "manual") -> Path:
+    """Write a backup file (default: the data folder's backups/); returns its path."""
+    target = out or database.data_dir / BACKUP_DIR / f"jiafang-{reason}-{_stamp()}{SUFFIX}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".backup-", dir=target.parent))
+    partial = target.with_name(target.name + ".part")
+    try:
+        copy = work / DATABASE_FILE
+        destination = _connect(copy, database.data_key, create=True)
+        raw = database.engine.raw_connection()
+        try:
+            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+        finally:
+            raw.close()
+            destination.close()
+        manifest = {"format": FORMAT, "created": datetime.now(UTC).isoformat(), "schema": SCHEMA_VERSION,
+                    "app_version": __version__, "device_id": database.device_id,
+                    "deployment": _deployment(database),
+                    "database_sha256": hashlib.sha256(copy.read_bytes()).hexdigest()}
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.write(copy, DATABASE_FILE)
+            archive.write(database.data_dir / KEYSLOT_FILE, KEYSLOT_FILE)
+            archive.writestr(MANIFEST, json.dumps(manifest, indent=1))
+        with open(partial, "rb+") as handle:
+            os.fsync(handle.fileno())
+        with zipfile.ZipFile(partial) as archive:  # verify what was written before calling it a backup
+            if archive.testzip() is not None:
+                raise BackupError("备份写入后校验失败（磁盘可能有问题）。",
+                                  "The backup failed verification after writing.")
+        os.replace(partial, target)
+    except DomainError:
+        partial.unlink(missing_ok=True)
+        raise
+    except (OSError, sqlcipher3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        error = translate(exc)
+        raise BackupError(f"无法完成备份，现有数据未受影响。{error.zh}",
+                          f"The backup could not be made; the current data is untouched. {error.en}") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def rotate_backups(folder: Path, *, keep: int = KEEP_AUTOMATIC, prefix: str = "jiafang-auto-") -> list[Path]:
+    """Delete the oldest automatic backups beyond ``keep``; manual ones are never deleted."""
+    autos = sorted(folder.glob(f"{prefix}*{SUFFIX}"))
+    removed = autos[:-keep] if len(autos) > keep else []
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def backup_if_due(database: Database, *, every_hours: int = 24) -> Path | None:
+    """The daily automatic backup: made when the newest automatic one is older than ``every_hours``."""
+    folder = database.data_dir / BACKUP_DIR
+    autos = sorted(folder.glob(f"jiafang-auto-*{SUFFIX}")) if folder.exists() else []
+    if autos and (datetime.now(UTC).timestamp() - autos[-1].stat().st_mtime) < every_hours * 3600:
+        return None
+    made = make_backup(database, reason="auto")
+    rotate_backups(folder)
+    return made
+
+
+def _read(backup: Path, work: Path) -> dict[str, Any]:
+    try:
+        with zipfile.ZipFile(backup) as archive:
+            names = set(archive.namelist())
+            if not {MANIFEST, DATABASE_FILE, KEYSLOT_FILE} <= names:
+                raise BackupError(f"{backup.name} 不是家访通的备份文件。", f"{backup.name} is not a Jiafang backup.")
+            if archive.testzip() is not None:
+                raise BackupError(f"备份文件 {backup.name} 已损坏。", f"The backup {backup.name} is damaged.")
+            manifest = json.loads(archive.read(MANIFEST))
+            archive.extract(DATABASE_FILE, work)
+            archive.extract(KEYSLOT_FILE, work)
+    except FileNotFoundError:
+        raise BackupError(f"找不到备份文件 {backup}。", f"Backup file {backup} not found.") from None
+    except (zipfile.BadZipFile, ValueError, KeyError):
+        raise BackupError(f"备份文件 {backup.name} 已损坏或不是家访通的备份。",
+                          f"The backup {backup.name} is damaged or not a Jiafang backup.") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{backup.name} 不是家访通的备份文件。", f"{backup.name} is not a Jiafang backup.")
+    if hashlib.sha256((work / DATABASE_FILE).read_bytes()).hexdigest() != manifest.get("database_sha256"):
+        raise BackupError(f"备份文件 {backup.name} 已损坏（数据库校验不符）。",
+                          f"The backup {backup.name} is damaged (database checksum mismatch).")
+    if int(manifest.get("schema", 0)) > SCHEMA_VERSION:
+        raise BackupError("这个备份来自更新版本的家访通，请先升级。",
+                          "This backup comes from a newer Jiafang; upgrade first.")
+    return manifest
+
+
+def restore_backup(backup: Path, data_dir: Path, *, password: str, username: str | None = None,
+                   force: bool = False) -> RestoreSummary:
+    """Restore a backup into ``data_dir`` (refusing a folder that holds data unless ``force``)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
+    moved: Path | None = None
+    try:
+        manifest = _read(backup, work)
+        checked = open_folder(work, username, password)  # the password must open the backup's own key slots
+        try:
+            with checked.read() as session:
+                problems = session.connection().exec_driver_sql("PRAGMA quick_check").scalar()
+            if problems != "ok":
+                raise BackupError(f"备份里的数据库已损坏：{problems}",
+                                  f"The database in the backup is damaged: {problems}")
+        finally:
+            checked.close()
+        if folder_exists(data_dir) or (data_dir / DATABASE_FILE).exists():
+            if not force:
+                raise BackupError(f"数据文件夹 {data_dir} 里已有数据；确认要用备份替换时请加 --force"
+                                  "（原数据会另存，不会删除）。",
+                                  f"The data folder {data_dir} already holds data; add --force to replace it "
+                                  "(the current data is kept aside, not deleted).")
+            current_deployment = _current_deployment(data_dir, username, password)
+            if current_deployment and manifest.get("deployment") and current_deployment != manifest["deployment"]:
+                raise BackupError("这个备份来自另一个部署（别的学校或学区），不能恢复到这里。",
+                                  "This backup belongs to another deployment and cannot be restored here.")
+            moved = data_dir / BACKUP_DIR / f"replaced-{_stamp()}"
+            moved.mkdir(parents=True)
+            for name in (DATABASE_FILE, DATABASE_FILE + "-wal", DATABASE_FILE + "-shm", KEYSLOT_FILE):
+                if (data_dir / name).exists():
+                    os.replace(data_dir / name, moved / name)
+        for name in (DATABASE_FILE, KEYSLOT_FILE):
+            os.replace(work / name, data_dir / name)
+        KeyRing.load(data_dir / KEYSLOT_FILE)  # sanity: the key file in place reads
+        restored = open_folder(data_dir, username, password)
+        try:
+            from app.store import oplog
+
+            with restored.write() as session:
+                new_id = oplog.new_device_id(session)
+        finally:
+            restored.close()
+    except DomainError:
+        raise
+    except OSError as exc:
+        error = translate(exc)
+        raise BackupError(f"恢复没有完成：{error.zh}", f"The restore did not complete: {error.en}") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return RestoreSummary(data_dir, str(manifest.get("created")), int(manifest.get("schema", 0)), new_id, moved)
+
+
+def _current_deployment(data_dir: Path, username: str | None, password: str) -> str | None:
+    try:
+        current = open_folder(data_dir, username, password)
+    except (DomainError, StoreError):
+        return None  # another password: the user forced it, and the current files are kept aside anyway
+    try:
+        return _deployment(current)
+    finally:
+        current.close()

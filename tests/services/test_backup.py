@@ -1,0 +1,131 @@
+"""Backups and restore: round trip, refusals that leave the data untouched, a new device id after restore."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app.services.backup import BackupError, backup_if_due, make_backup, restore_backup, rotate_backups
+from app.services.exchange import export_json
+from app.services.roster import edit_student
+from app.store.db import Database, create_folder, open_folder
+from app.store.keys import WrongPassword
+from app.store.models import Student
+from sync.engine import sync_folder
+from tests.conftest import PASSWORD, TODAY
+
+
+def _dump(database: Database) -> str:
+    out = io.StringIO()
+    with database.read() as session:
+        export_json(session, out)
+    return out.getvalue()
+
+
+def test_round_trip_restores_every_record_with_a_new_device_id(database: Database, student: Student,
+                                                                tmp_path: Path) -> None:
+    backup = make_backup(database, tmp_path / "monday.jfbak")
+    before = _dump(database)
+    old_device = database.device_id
+    assert not backup.read_bytes().count("韦小明".encode())  # the copy inside stays encrypted
+    summary = restore_backup(backup, tmp_path / "restored", password=PASSWORD)
+    restored = open_folder(tmp_path / "restored", "admin", PASSWORD)
+    try:
+        assert _dump(restored) == before
+        assert restored.device_id == summary.new_device_id != old_device
+        with restored.write() as session:  # and it works on: its new ops carry the new id from seq 1
+            edit_student(session, student.id, class_name="9班", today=TODAY)
+    finally:
+        restored.close()
+
+
+def test_restore_refuses_what_it_should_and_leaves_the_data(database: Database, student: Student,
+                                                            tmp_path: Path, data_dir: Path) -> None:
+    backup = make_backup(database)
+    assert backup.parent == data_dir / "backups"
+    current = _dump(database)
+    with pytest.raises(BackupError) as caught:
+        restore_backup(backup, data_dir, password=PASSWORD)
+    assert "--force" in str(caught.value)
+    with pytest.raises(WrongPassword):
+        restore_backup(backup, tmp_path / "elsewhere", password="not-the-password")
+    damaged = tmp_path / "damaged.jfbak"
+    data = bytearray(backup.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(BackupError) as broken:
+        restore_backup(damaged, data_dir, password=PASSWORD, force=True)
+    assert "损坏" in str(broken.value)
+    not_a_backup = tmp_path / "photo.jfbak"
+    not_a_backup.write_bytes(b"\x89PNG not a backup")
+    with pytest.raises(BackupError):
+        restore_backup(not_a_backup, data_dir, password=PASSWORD, force=True)
+    assert _dump(database) == current
+
+
+def test_backup_of_another_deployment_is_refused(database: Database, student: Student, tmp_path: Path,
+                                                 data_dir: Path) -> None:
+    (tmp_path / "share-a").mkdir()
+    (tmp_path / "share-b").mkdir()
+    sync_folder(database, tmp_path / "share-a", "passphrase-a1")
+    other = create_folder(tmp_path / "other", username="admin", password=PASSWORD)
+    sync_folder(other, tmp_path / "share-b", "passphrase-b1")
+    foreign = make_backup(other, tmp_path / "other.jfbak")
+    other.close()
+    current = _dump(database)
+    database.close()
+    with pytest.raises(BackupError) as caught:
+        restore_backup(foreign, data_dir, password=PASSWORD, force=True)
+    assert "另一个部署" in str(caught.value)
+    reopened = open_folder(data_dir, "admin", PASSWORD)
+    try:
+        assert _dump(reopened) == current
+    finally:
+        reopened.close()
+
+
+def test_forced_restore_keeps_the_replaced_files(database: Database, student: Student, data_dir: Path) -> None:
+    backup = make_backup(database)
+    with database.write() as session:
+        edit_student(session, student.id, class_name="备份之后", today=TODAY)
+    database.close()
+    summary = restore_backup(backup, data_dir, password=PASSWORD, force=True)
+    assert summary.moved_aside is not None and (summary.moved_aside / "jiafang.db").exists()
+    restored = open_folder(data_dir, "admin", PASSWORD)
+    try:
+        with restored.read() as session:
+            assert session.get(Student, student.id).class_name == "2班"  # type: ignore[union-attr]
+    finally:
+        restored.close()
+
+
+def test_full_disk_during_backup_leaves_no_partial_file(database: Database, student: Student,
+                                                       tmp_path: Path) -> None:
+    target = tmp_path / "tiny"
+    target.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(target)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a small test volume here")
+    try:
+        with pytest.raises(BackupError) as caught:
+            make_backup(database, target / "full.jfbak")
+        assert "磁盘已满" in str(caught.value)
+        assert list(target.iterdir()) == []
+    finally:
+        subprocess.run(["umount", "-l", str(target)], check=False)
+    assert make_backup(database, tmp_path / "ok.jfbak").exists()  # the data was untouched and backs up fine
+
+
+def test_automatic_backups_rotate(database: Database, data_dir: Path) -> None:
+    assert backup_if_due(database) is not None
+    assert backup_if_due(database) is None  # one a day
+    folder = data_dir / "backups"
+    for index in range(12):
+        (folder / f"jiafang-auto-2026010{index:02d}.jfbak").write_bytes(b"old")
+    rotate_backups(folder, keep=10)
+    assert len(list(folder.glob("jiafang-auto-*.jfbak"))) == 10
+    assert zipfile.is_zipfile(sorted(folder.glob("jiafang-auto-*.jfbak"))[-1])
