@@ -8,8 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No per-example deadline: on a shared 2-core CI machine a first call (pypinyin loading its dictionaries)
+# can take longer than Hypothesis' 200 ms, and a test must not fail on timing.
+settings.register_profile("jiafang", deadline=None)
+settings.load_profile("jiafang")
 
 from app.domain.codes import SchoolType, Sex  # noqa: E402
 from app.domain.i18n import set_language  # noqa: E402
