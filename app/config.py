@@ -46,6 +46,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("idle_lock_minutes", 10, int, "空闲多少分钟后锁定", "Lock after idle minutes"),
     Setting("draft_autosave_seconds", 5, int, "草稿自动保存间隔（秒）", "Draft autosave interval (seconds)"),
     Setting("sync_folder", "", str, "同步文件夹", "Sync folder"),
+    # Reports: the date from which the records hold the whole district's roll ("" = the first record's date);
+    # retention rates need the cohort's intake years ago, so they are computed only when the records reach it.
+    Setting("records_complete_since", "", str, "学籍记录完整起始日期", "Records complete since (date)"),
+    # Early-warning thresholds, one per rule; the defaults are app.domain.warnings.Thresholds' (a test checks
+    # they agree; written out here so that reading the settings does not import the domain at start-up).
+    Setting("warn_absence_days", 3, int, "连续缺勤多少个上学日预警", "Warn after school days absent in a row"),
+    Setting("warn_absence_dropout_days", 20, int, "连续缺勤多少个上学日视为辍学",
+            "School days absent in a row that count as dropout"),
+    Setting("warn_stale_case_days", 7, int, "个案多少天无劝返记录预警",
+            "Warn when a case has no persuasion attempt for days"),
+    Setting("warn_retention_days", 30, int, "返校后多少天未巩固回访预警",
+            "Warn when a returned child has no retention check for days"),
+    Setting("warn_placement_days", 14, int, "中职安置多少天未核实预警",
+            "Warn when a vocational placement is unverified for days"),
+    Setting("warn_key_target_days", 14, int, "专项活动开始多少天后重点对象仍未家访预警",
+            "Warn when a key target is unvisited this many days into a campaign"),
+    Setting("warn_follow_up_grace_days", 0, int, "家访跟进日期过后多少天算逾期",
+            "Days after a visit's follow-up date before it is overdue"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -11,7 +11,6 @@ import functools
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
 
 from app.domain.errors import ValidationError
 
@@ -90,20 +89,24 @@ def pinyin_initials(name: str) -> str:
         surname = _SURNAME_READINGS.get(text[0]) if len(text) > 1 else None
         first = surname[0] if surname is not None else _char_initial(text[0])
         return first + "".join(_char_initial(ch) for ch in text[1:])
-    return "".join(_readings(name, Style.FIRST_LETTER))
+    return "".join(_readings(name, "initials"))
 
 
 @functools.lru_cache(maxsize=16384)
 def _char_initial(ch: str) -> str:
-    return "".join(_readings(ch, Style.FIRST_LETTER))
+    return "".join(_readings(ch, "initials"))
 
 
 def pinyin_full(name: str) -> str:
     """Toneless pinyin without spaces for search: 韦小明 -> "weixiaoming" (ü written as v, as typed)."""
-    return "".join(_readings(name, Style.NORMAL))
+    return "".join(_readings(name, "full"))
 
 
-def _readings(name: str, style: Style) -> list[str]:
+def _readings(name: str, kind: str) -> list[str]:
+    # pypinyin loads ~55 MB of dictionaries: imported on first use, not when the app starts.
+    from pypinyin import Style, lazy_pinyin
+
+    style = Style.FIRST_LETTER if kind == "initials" else Style.NORMAL
     text = unicodedata.normalize("NFC", name).strip()
     head: list[str] = []
     surname = _SURNAME_READINGS.get(text[:1])

@@ -33,6 +33,8 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "dropout_case": ("辍学个案", "dropout case"),
     "persuasion_attempt": ("劝返记录", "persuasion attempt"),
     "retention_follow_up": ("巩固回访", "retention follow-up"),
+    "absence": ("缺勤记录", "absence"),
+    "reconciliation_dismissal": ("对账忽略记录", "reconciliation dismissal"),
 }
 
 

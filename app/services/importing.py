@@ -737,14 +737,16 @@ class _Header:
     ignored: list[str]
 
 
-def _match_header(number: int, values: Sequence[Any]) -> _Header | None:
+def _match_header(number: int, values: Sequence[Any],
+                  aliases: Mapping[str, tuple[str, int]] | None = None) -> _Header | None:
     best: dict[str, tuple[int, int, str]] = {}  # field -> (rank, column, text)
     ignored = []
+    table = _ALIASES if aliases is None else aliases
     for column, value in enumerate(values):
         text = _text(value)
         if text is None:
             continue
-        found = _ALIASES.get(_header_key(text))
+        found = table.get(_header_key(text))
         if found is None:
             ignored.append(text)
             continue
@@ -760,15 +762,94 @@ def _match_header(number: int, values: Sequence[Any]) -> _Header | None:
     return _Header(number, {k: (c, t) for k, (_, c, t) in best.items()}, ignored)
 
 
-def _find_header(sheet: _Sheet) -> tuple[_Header, Rows] | None:
+def _find_header(sheet: _Sheet, aliases: Mapping[str, tuple[str, int]] | None = None) -> tuple[_Header, Rows] | None:
     rows = _filled(sheet.rows, sheet.merges)
     for number, values in rows:
-        header = _match_header(number, values)
+        header = _match_header(number, values, aliases)
         if header is not None:
             return header, rows
         if number >= HEADER_SCAN_ROWS:
             return None
     return None
+
+
+# ----------------------------------------------------------------------------- reading any list (shared)
+@dataclass
+class Table:
+    """A list file opened at its header: what :func:`open_table` hands over."""
+
+    file_format: str  # "xlsx", "xls" or "csv"
+    encoding: str | None  # of a CSV file
+    sheet: str | None
+    header_row: int
+    columns: dict[str, tuple[int, str]]  # field -> (0-based column, header text as the file writes it)
+    ignored_columns: list[str]
+    rows: Rows  # (file row number, cell values) after the header, merged cells filled in
+
+    def value(self, key: str, values: Sequence[Any]) -> Any:
+        """The cell of field ``key`` in a row, or None (no such column, or an empty cell)."""
+        found = self.columns.get(key)
+        if found is None or found[0] >= len(values):
+            return None
+        cell = values[found[0]]
+        return None if isinstance(cell, str) and not cell.strip() else cell
+
+
+def column_aliases(columns: Sequence[tuple[str, Sequence[str]]] = ()) -> dict[str, tuple[str, int]]:
+    """The roster's header spellings, plus ``columns`` ((field, spellings in order of preference), ...)."""
+    table = dict(_ALIASES)
+    for key, spellings in columns:
+        for rank, alias in enumerate(spellings):
+            table[_header_key(alias)] = (key, rank)
+    return table
+
+
+def convert_cell(key: str, value: Any) -> Any:
+    """A cell read as the roster import reads field ``key`` (ValidationError when it cannot be read)."""
+    return _CONVERTERS[key](value)
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell as trimmed text (None when empty), undoing the tricks exports use to keep long numbers as text."""
+    return _text(value)
+
+
+@contextlib.contextmanager
+def open_table(path: Path | str, aliases: Mapping[str, tuple[str, int]] | None = None) -> Iterator[Table]:
+    """Open an .xlsx, .xls or .csv list at its header (the first sheet that has one), as the roster import does.
+
+    Raises RosterFileError when the file as a whole cannot be used (missing, over MAX_FILE_BYTES, empty, not a
+    spreadsheet, an unknown text encoding, no recognisable header in the first HEADER_SCAN_ROWS rows). The file
+    stays open until the ``with`` block ends.
+    """
+    path = Path(path)
+    head = _check_file(path)
+    file_format = _detect_format(path, head)
+    encoding = _csv_encoding(path, head) if file_format == "csv" else None
+    with contextlib.ExitStack() as stack:
+        if file_format == "xlsx":
+            sheets = _xlsx_sheets(path, stack)
+        elif file_format == "xls":
+            sheets = _xls_sheets(path, stack)
+        else:
+            assert encoding is not None
+            sheets = _csv_sheets(path, encoding, stack)
+        for sheet in sheets:
+            found = _find_header(sheet, aliases)
+            if found is not None:
+                header, rows = found
+                yield Table(file_format, encoding, sheet.name, header.row, header.columns, header.ignored, rows)
+                return
+    hint_zh = hint_en = ""
+    if encoding is not None:
+        shown = "GBK" if encoding == "gb18030" else "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
+        hint_zh = f"（文件按 {shown} 编码读取；如果在记事本中看到的是乱码，请检查文件编码）"
+        hint_en = f" (read as {shown}; if the text looks garbled in a text editor, check the file's encoding)"
+    raise RosterFileError(
+        f"找不到表头：前 {HEADER_SCAN_ROWS} 行中没有一行含有至少 {MIN_HEADER_MATCHES} 个可识别的列名"
+        f"（如 姓名、身份证件号、全国学籍号、学校名称、年级）{hint_zh}",
+        f"No header found: none of the first {HEADER_SCAN_ROWS} rows has at least {MIN_HEADER_MATCHES} known column "
+        f"names (such as 姓名, 身份证件号, 全国学籍号, 学校名称, 年级){hint_en}")
 
 
 # ----------------------------------------------------------------------------- planning
@@ -1079,32 +1160,11 @@ def plan_import(session: Session, path: Path | str, *, today: date,
     and ImportCancelled when ``cancelled()`` turns true. ``progress(rows_read)`` is called every few hundred rows.
     """
     path = Path(path)
-    head = _check_file(path)
-    file_format = _detect_format(path, head)
-    encoding = _csv_encoding(path, head) if file_format == "csv" else None
-    with contextlib.ExitStack() as stack:
-        if file_format == "xlsx":
-            sheets = _xlsx_sheets(path, stack)
-        elif file_format == "xls":
-            sheets = _xls_sheets(path, stack)
-        else:
-            assert encoding is not None
-            sheets = _csv_sheets(path, encoding, stack)
-        for sheet in sheets:
-            found = _find_header(sheet)
-            if found is not None:
-                return _plan_sheet(session, path, sheet, found, today=today, file_format=file_format,
-                                   encoding=encoding, progress=progress, cancelled=cancelled)
-    hint_zh = hint_en = ""
-    if encoding is not None:
-        shown = "GBK" if encoding == "gb18030" else "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
-        hint_zh = f"（文件按 {shown} 编码读取；如果在记事本中看到的是乱码，请检查文件编码）"
-        hint_en = f" (read as {shown}; if the text looks garbled in a text editor, check the file's encoding)"
-    raise RosterFileError(
-        f"找不到表头：前 {HEADER_SCAN_ROWS} 行中没有一行含有至少 {MIN_HEADER_MATCHES} 个可识别的列名"
-        f"（如 姓名、身份证件号、全国学籍号、学校名称、年级）{hint_zh}",
-        f"No header found: none of the first {HEADER_SCAN_ROWS} rows has at least {MIN_HEADER_MATCHES} known column "
-        f"names (such as 姓名, 身份证件号, 全国学籍号, 学校名称, 年级){hint_en}")
+    with open_table(path) as table:
+        header = _Header(table.header_row, table.columns, table.ignored_columns)
+        return _plan_sheet(session, path, _Sheet(table.sheet, table.rows, []), (header, table.rows), today=today,
+                           file_format=table.file_format, encoding=table.encoding, progress=progress,
+                           cancelled=cancelled)
 
 
 def _plan_sheet(session: Session, path: Path, sheet: _Sheet, found: tuple[_Header, Rows], *, today: date,

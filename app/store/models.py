@@ -308,6 +308,43 @@ class RetentionFollowUp(Synced):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
+# ----------------------------------------------------------------------------- absences and reconciliation
+class Absence(Synced):
+    """缺勤: one spell of a student's absence, from its first day until the child is back (``ended_on``).
+
+    A spell rather than a daily register: schools report who is away and since when, and the early warnings
+    count school days from ``started_on`` (four weeks in a row without leave counts as dropout).
+    """
+
+    __tablename__ = "absence"
+    apply_order = 29
+    student_id: Mapped[str] = mapped_column(ForeignKey("student.id"), index=True)
+    school_id: Mapped[str] = mapped_column(String(36))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)  # the last day away; None while it goes on
+    excused: Mapped[bool] = mapped_column(Boolean, default=False)  # leave granted (illness with a note ...)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ReconciliationDismissal(Synced):
+    """A line of a reconciliation (学籍、建档立卡、残联名单比对) someone checked and dismissed, with the reason.
+
+    Synced, so a line dismissed at the bureau stays dismissed on the school's laptop and in the next run.
+    ``line_key`` is a digest of the list kind, the mismatch, the person and the list's value, so a later list
+    that says something new about the same person raises a new line.
+    """
+
+    __tablename__ = "reconciliation_dismissal"
+    apply_order = 31
+    line_key: Mapped[str] = mapped_column(String(40), index=True)
+    list_kind: Mapped[str] = mapped_column(String(12))
+    issue: Mapped[str] = mapped_column(String(24))
+    subject: Mapped[str] = mapped_column(String(80))  # the person as the list names them, for review
+    reason: Mapped[str] = mapped_column(Text)
+    dismissed_on: Mapped[date] = mapped_column(Date)
+    by_name: Mapped[str | None] = mapped_column(String(40))
+
+
 # ----------------------------------------------------------------------------- local tables
 class OpAtom(Base):
     """Device ids, user ids and scopes, numbered locally so that each op stores small integers.

@@ -1,98 +1,191 @@
-"""The desktop app's entry: first-run setup or sign-in, then the main window.
+"""The desktop app's entry: first run (language, then the demo district or this laptop's school), sign-in,
+then the main window.
 
-Widgets call services only; every message shown comes from a DomainError or from the tr() table here.
+Widgets call services only. Every message shown is a DomainError's (placed next to the field it names) or a
+translated string of this module; nothing typed is cleared by an error.
+
+Start-up: this module imports only Qt and light modules, so the first window (sign-in or first run) appears
+about as fast as an empty Qt window. The store (SQLAlchemy, SQLCipher) and the pages are imported by a
+background thread meanwhile, while the person types the password (and during the password's key derivation,
+which releases the GIL).
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from app.config import DATABASE_FILE, KEYSLOT_FILE, load_settings, save_setting
 from app.domain.errors import DomainError
-from app.domain.i18n import current_language, set_language
-from app.store.db import Database, create_folder, folder_exists, open_folder
+from app.domain.i18n import current_language
+from app.ui import theme
+from app.ui.background import wait_for_background
+from app.ui.i18n import install_language
 from app.ui.qt import (
     QApplication,
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QEvent,
     QFormLayout,
+    QGuiApplication,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QProgressDialog,
     QPushButton,
+    QRadioButton,
     Qt,
     QVBoxLayout,
     QWidget,
 )
 from app.ui.worker import Cancelled, Task
 
+if TYPE_CHECKING:
+    from app.store.db import Database
 
-def tr(zh: str, en: str) -> str:
-    return zh if current_language() == "zh" else en
+__all__ = ["DemoDialog", "FirstRunDialog", "LoginDialog", "SetupDialog", "run", "sign_in", "warm_up"]
+
+
+def _warm_up_imports() -> None:
+    # Importing is all this does; nothing here touches a widget, so it is safe off the UI thread.
+    import app.store.db  # noqa: F401
+    import app.ui.app_window  # noqa: F401
+    from app.ui.pages import load_pages
+
+    load_pages()
+
+
+def warm_up() -> threading.Thread:
+    """Import the store and every page in a background thread; returns the (started) thread."""
+    thread = threading.Thread(target=_warm_up_imports, name="jiafang-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def folder_exists(data_dir: Path) -> bool:
+    """The same test as :func:`app.store.db.folder_exists`, without importing the store before the first
+    window shows (its import is the slowest part of start-up)."""
+    return (data_dir / DATABASE_FILE).exists() and (data_dir / KEYSLOT_FILE).exists()
 
 
 class _Form(QDialog):
-    """A small form dialog with an error line that shows DomainError messages in place."""
+    """A form dialog whose DomainErrors appear under the field they name (or at the bottom)."""
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    #: DomainError.field values of the services, mapped to this form's fields.
+    FIELD_ALIASES: dict[str, str] = {}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
         self.form = QFormLayout()
-        self.error = QLabel("")
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定", "OK"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消", "Cancel"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        self.fields: dict[str, QLineEdit] = {}
+        self.field_errors: dict[str, theme.ErrorLabel] = {}
+        self.field_labels: dict[str, QLabel] = {}
+        self.error = theme.ErrorLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.field_error_rows: dict[str, int] = {}
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+        # Room for a message under a field without the dialog jumping wider (about 36 characters).
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 36 + self.fontMetrics().height() * 8)
         self.database: Database | None = None
 
-    def line(self, label: str, *, secret: bool = False, text: str = "") -> QLineEdit:
+    def line(self, key: str, *, secret: bool = False, text: str = "") -> QLineEdit:
+        """A field, with a row under it for its error message (hidden while there is none)."""
         edit = QLineEdit(text)
+        edit.setObjectName(key)
         if secret:
             edit.setEchoMode(QLineEdit.EchoMode.Password)
+        label = QLabel()
+        label.setBuddy(edit)
         self.form.addRow(label, edit)
+        error = theme.ErrorLabel()
+        error.setObjectName(f"{key}_error")
+        self.form.addRow("", error)
+        self.field_error_rows[key] = self.form.rowCount() - 1
+        self.form.setRowVisible(self.field_error_rows[key], False)
+        self.fields[key] = edit
+        self.field_errors[key] = error
+        self.field_labels[key] = label
         return edit
 
+    def clear_errors(self) -> None:
+        self.error.setText("")
+        for key, label in self.field_errors.items():
+            label.setText("")
+            self.form.setRowVisible(self.field_error_rows[key], False)
+
+    def show_error(self, exc: DomainError) -> None:
+        """The message under its field (focused, text kept and selected for retyping), else at the bottom."""
+        self.clear_errors()
+        key = self.FIELD_ALIASES.get(exc.field or "", exc.field or "")
+        if key in self.field_errors:
+            self.field_errors[key].setText(str(exc))
+            self.form.setRowVisible(self.field_error_rows[key], True)
+            self.fields[key].setFocus()
+            self.fields[key].selectAll()
+        else:
+            self.error.setText(str(exc))
+        self.adjustSize()  # the dialog grows by the message's lines, whatever their wrapping
+
     def submit(self) -> None:
+        self.clear_errors()
         try:
             self.database = self.attempt()
         except DomainError as exc:
-            self.error.setText(str(exc))
+            self.show_error(exc)
             return
         self.accept()
 
     def attempt(self) -> Database:
         raise NotImplementedError
 
+    def retranslate(self) -> None:
+        self.ok_button.setText(self.tr("OK"))
+        self.cancel_button.setText(self.tr("Cancel"))
+
 
 class SetupDialog(_Form):
     """First run: this laptop's school and its first administrator."""
 
+    FIELD_ALIASES = {"name": "school", "device_name": "device"}
+
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
-        super().__init__(tr("设置我的学校", "Set up my school"), parent)
+        super().__init__(parent)
         self.data_dir = data_dir
-        self.school = self.line(tr("学校名称", "School name"))
-        self.device = self.line(tr("本机名称", "This laptop's name"))
-        self.username = self.line(tr("管理员用户名", "Administrator user name"), text="admin")
-        self.password = self.line(tr("密码", "Password"), secret=True)
-        self.repeat = self.line(tr("再次输入密码", "Repeat password"), secret=True)
+        self.school = self.line("school")
+        self.device = self.line("device")
+        self.username = self.line("username", text="admin")
+        self.password = self.line("password", secret=True)
+        self.repeat = self.line("repeat", secret=True)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(self.tr("Set up my school"))
+        for key, text in (("school", self.tr("School name")), ("device", self.tr("This laptop's name")),
+                          ("username", self.tr("Administrator user name")), ("password", self.tr("Password")),
+                          ("repeat", self.tr("Repeat password"))):
+            self.field_labels[key].setText(text)
 
     def attempt(self) -> Database:
         from app.domain.codes import SchoolType, UserRole
         from app.domain.errors import ValidationError
         from app.services.common import require_text
         from app.services.places import add_school
+        from app.store.db import create_folder
 
         school = require_text(self.school.text(), "name", "学校名称", "School name", max_length=80)
         if self.password.text() != self.repeat.text():
-            raise ValidationError("两次输入的密码不一致。", "The two passwords differ.", field="password")
+            raise ValidationError("两次输入的密码不一致。", "The two passwords differ.", field="repeat")
         database = create_folder(self.data_dir, username=self.username.text(), password=self.password.text(),
                                  role=UserRole.SCHOOL_ADMIN, device_name=self.device.text() or None)
         with database.write() as session:
@@ -104,24 +197,35 @@ class DemoDialog(_Form):
     """First run, trying the app: a synthetic district is generated in the background."""
 
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
-        super().__init__(tr("试用演示区", "Try the demo district"), parent)
+        super().__init__(parent)
         self.data_dir = data_dir
-        intro = QLabel(tr("将生成一个虚构的西乡塘区（学生、家庭、家访和劝返个案均为合成数据），管理员用户名为 admin。",
-                          "A fictional Xixiangtang district will be generated (all students, households, visits "
-                          "and cases are synthetic). The administrator's user name is admin."))
-        intro.setWordWrap(True)
-        self.form.addRow(intro)
-        self.students = self.line(tr("学生人数", "Number of students"), text="20000")
-        self.password = self.line(tr("管理员密码", "Administrator password"), secret=True)
-        self.repeat = self.line(tr("再次输入密码", "Repeat password"), secret=True)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.form.addRow(self.intro)
+        self.students = self.line("students", text="20000")
+        self.password = self.line("password", secret=True)
+        self.repeat = self.line("repeat", secret=True)
         self.task: Task | None = None
         self.progress: QProgressDialog | None = None
+        self._existed = False
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(self.tr("Try the demo district"))
+        self.intro.setText(self.tr("A fictional Xixiangtang district will be generated (all students, households, "
+                                   "visits and cases are synthetic). The administrator's user name is admin."))
+        for key, text in (("students", self.tr("Number of students")),
+                          ("password", self.tr("Administrator password")), ("repeat", self.tr("Repeat password"))):
+            self.field_labels[key].setText(text)
 
     def submit(self) -> None:
         from app.domain.codes import UserRole
         from app.domain.errors import ValidationError
         from app.services.demo import generate_demo
+        from app.store.db import create_folder
 
+        self.clear_errors()
         try:
             try:
                 count = int(self.students.text())
@@ -131,18 +235,17 @@ class DemoDialog(_Form):
                 raise ValidationError("学生人数应在 1 到 200000 之间。", "Students must be between 1 and 200000.",
                                       field="students")
             if self.password.text() != self.repeat.text():
-                raise ValidationError("两次输入的密码不一致。", "The two passwords differ.", field="password")
+                raise ValidationError("两次输入的密码不一致。", "The two passwords differ.", field="repeat")
             existed = self.data_dir.exists()
             database = create_folder(self.data_dir, username="admin", password=self.password.text(),
-                                     display_name=tr("区教育局管理员", "District administrator"),
+                                     display_name=self.tr("District administrator"),
                                      role=UserRole.DISTRICT, device_name="demo")
         except DomainError as exc:
-            self.error.setText(str(exc))
+            self.show_error(exc)
             return
         self.database = database
         self._existed = existed
-        self.progress = QProgressDialog(tr("正在生成演示数据…", "Generating the demo district…"), tr("取消", "Cancel"),
-                                        0, 100, self)
+        self.progress = QProgressDialog(self.tr("Generating the demo district…"), self.tr("Cancel"), 0, 100, self)
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)
         self.task = Task(lambda report: generate_demo(database, students=count, progress=report))
@@ -152,7 +255,7 @@ class DemoDialog(_Form):
         self.progress.canceled.connect(self.task.cancel)
         self.task.start()
 
-    def _progressed(self, stage: str, fraction: float) -> None:
+    def _progressed(self, _stage: str, fraction: float) -> None:
         if self.progress is not None:
             self.progress.setValue(int(fraction * 100))
 
@@ -172,9 +275,9 @@ class DemoDialog(_Form):
             self.database = None
         remove_data_folder(self.data_dir, keep_folder=self._existed)
         if isinstance(exc, Cancelled):
-            self.error.setText(tr("已取消，没有留下任何数据。", "Cancelled; nothing was kept."))
+            self.error.setText(self.tr("Cancelled; nothing was kept."))
         elif isinstance(exc, DomainError):
-            self.error.setText(str(exc))
+            self.show_error(exc)
         elif isinstance(exc, OSError):
             self.error.setText(str(translate(exc)))
         else:
@@ -182,25 +285,58 @@ class DemoDialog(_Form):
 
 
 class FirstRunDialog(QDialog):
-    """The very first screen: try the demo district, or set up this laptop's school."""
+    """The very first screen: the language, then try the demo district or set up this laptop's school."""
 
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("欢迎使用家访通", "Welcome to Jiafang"))
         self.data_dir = data_dir
         self.database: Database | None = None
         layout = QVBoxLayout(self)
-        welcome = QLabel(tr("家访通：控辍保学家访与劝返台账。第一次使用，请选择：",
-                            "Jiafang: home visits and dropout cases. First time here, choose:"))
-        welcome.setWordWrap(True)
-        layout.addWidget(welcome)
-        self.demo_button = QPushButton(tr("试用演示区（合成数据）", "Try the demo district (synthetic data)"))
-        self.setup_button = QPushButton(tr("设置我的学校", "Set up my school"))
+        # The language names stay in their own language, whatever the interface language is.
+        self.language_label = QLabel("语言 Language")
+        self.chinese = QRadioButton("中文")
+        self.english = QRadioButton("English")
+        self.languages = QButtonGroup(self)
+        self.languages.addButton(self.chinese)
+        self.languages.addButton(self.english)
+        (self.chinese if current_language() == "zh" else self.english).setChecked(True)
+        choice = QHBoxLayout()
+        choice.addWidget(self.language_label)
+        choice.addWidget(self.chinese)
+        choice.addWidget(self.english)
+        choice.addStretch(1)
+        layout.addLayout(choice)
+        self.welcome = QLabel()
+        self.welcome.setWordWrap(True)
+        layout.addWidget(self.welcome)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 48)
+        self.demo_button = QPushButton()
+        self.setup_button = QPushButton()
         for button in (self.demo_button, self.setup_button):
-            button.setMinimumHeight(48)
+            button.setMinimumHeight(button.fontMetrics().height() * 3)
             layout.addWidget(button)
         self.demo_button.clicked.connect(lambda: self._open(DemoDialog(self.data_dir, self)))
         self.setup_button.clicked.connect(lambda: self._open(SetupDialog(self.data_dir, self)))
+        self.chinese.toggled.connect(lambda on: self.choose_language("zh") if on else None)
+        self.english.toggled.connect(lambda on: self.choose_language("en") if on else None)
+        self.retranslate()
+
+    def choose_language(self, lang: str) -> None:
+        """Switch the interface now and remember the choice in settings.json (no personal data there)."""
+        install_language(lang)
+        save_setting(self.data_dir, "language", lang)
+        self.retranslate()  # now; the LanguageChange event reaches the other windows a moment later
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Welcome to Jiafang"))
+        self.welcome.setText(self.tr("Jiafang: home visits and dropout cases. First time here, choose:"))
+        self.demo_button.setText(self.tr("Try the demo district (synthetic data)"))
+        self.setup_button.setText(self.tr("Set up my school"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _open(self, dialog: _Form) -> None:
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.database is not None:
@@ -210,64 +346,63 @@ class FirstRunDialog(QDialog):
 
 class LoginDialog(_Form):
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
-        super().__init__(tr("登录家访通", "Sign in to Jiafang"), parent)
+        super().__init__(parent)
         self.data_dir = data_dir
-        self.username = self.line(tr("用户名", "User name"), text="admin")
-        self.password = self.line(tr("密码", "Password"), secret=True)
+        self.username = self.line("username", text="admin")
+        self.password = self.line("password", secret=True)
+        self.retranslate()
+        self.password.setFocus()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(self.tr("Sign in to Jiafang"))
+        self.field_labels["username"].setText(self.tr("User name"))
+        self.field_labels["password"].setText(self.tr("Password"))
+        self.ok_button.setText(self.tr("Sign in"))
 
     def attempt(self) -> Database:
-        return open_folder(self.data_dir, self.username.text() or None, self.password.text())
+        from app.store.db import open_folder
 
-
-class MainWindow(QMainWindow):
-    """The main window: the start page and a status bar with the user and the pending changes."""
-
-    def __init__(self, database: Database) -> None:
-        super().__init__()
-        from app.services.overview import overview
-
-        self.database = database
-        self.setWindowTitle(tr("家访通", "Jiafang"))
-        with database.read() as session:
-            counts = overview(session)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        title = QLabel(tr("工作台", "Today"))
-        title.setStyleSheet("font-size: 20px; font-weight: bold")
-        layout.addWidget(title)
-        self.summary = QLabel(tr(
-            f"学校 {counts.schools} 所 · 学生 {counts.students} 人 · 未销号个案 {counts.open_cases} 件 · "
-            f"未完成的家访草稿 {counts.draft_visits} 份",
-            f"{counts.schools} schools · {counts.students} students · {counts.open_cases} open cases · "
-            f"{counts.draft_visits} visit drafts to finish"))
-        layout.addWidget(self.summary)
-        layout.addStretch(1)
-        self.setCentralWidget(page)
-        user = database.user
-        who = user.display_name if user else ""
-        self.statusBar().showMessage(tr(f"当前用户：{who} · 本机变更 {counts.ops} 条 · 尚未同步",
-                                        f"Signed in: {who} · {counts.ops} local changes · never synced"))
-        self.resize(900, 600)
+        # The key-slot message does not say which of the two was wrong (on purpose): show it under the password.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return open_folder(self.data_dir, self.username.text() or None, self.password.text())
+        except DomainError as exc:
+            if exc.field is None and "password" in exc.en.lower():
+                exc.field = "password"
+            raise
+        finally:
+            QApplication.restoreOverrideCursor()
 
 
 def sign_in(data_dir: Path) -> Database | None:
-    dialog: QDialog = LoginDialog(data_dir) if folder_exists(data_dir) else FirstRunDialog(data_dir)
+    dialog: FirstRunDialog | LoginDialog = (LoginDialog(data_dir) if folder_exists(data_dir)
+                                            else FirstRunDialog(data_dir))
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return dialog.database  # type: ignore[attr-defined, no-any-return]
+    return dialog.database
 
 
 def run(data_dir: Path, *, lang: str | None = None) -> int:
-    if lang:
-        set_language(lang)
+    # Qt 6 scales for high-DPI screens by itself; pass fractional factors (150%) through unrounded, so text
+    # stays crisp on the 1.25x and 1.5x screens common on school laptops.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Jiafang")
+    settings = load_settings(data_dir)
+    install_language(lang or str(settings["language"]))
+    warming = warm_up()
     database = sign_in(data_dir)
     if database is None:
         return 0
-    window = MainWindow(database)
+    warming.join()
+    from app.ui.app_window import MainWindow
+
+    window = MainWindow(database, idle_lock_minutes=int(load_settings(data_dir)["idle_lock_minutes"]))
     window.show()
     try:
-        return int(app.exec())  # type: ignore[union-attr]
+        return int(app.exec())
     finally:
+        wait_for_background()
         database.close()

@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.store.migrations import m0001_initial, m0002_search, m0003_sync, m0004_form_scratch
+from app.store.migrations import (
+    m0001_initial,
+    m0002_search,
+    m0003_sync,
+    m0004_form_scratch,
+    m0005_server_sync,
+    m0006_roster_indexes,
+    m0007_absence_reconciliation,
+)
 
 Migration = Callable[[Any], None]  # takes a DB-API cursor inside an open transaction
 
@@ -19,5 +27,8 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (2, "roster and household search indexes", m0002_search.upgrade),
     (3, "sync state", m0003_sync.upgrade),
     (4, "form scratch", m0004_form_scratch.upgrade),
+    (5, "sync with the district server", m0005_server_sync.upgrade),
+    (6, "roster and household indexes, measured on 100,000 students", m0006_roster_indexes.upgrade),
+    (7, "absences and reconciliation dismissals", m0007_absence_reconciliation.upgrade),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]

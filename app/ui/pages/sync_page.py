@@ -1,7 +1,9 @@
-"""同步 Sync: choose the school's shared folder or a USB stick, sync with progress and cancel, see the last result.
+"""同步 Sync: with the school's shared folder or a USB stick, or with the district server; progress and cancel,
+and the last result.
 
-The sync runs in a background task (it reads and writes files and applies bundles); the page only shows what
-the sync engine reports.
+The sync runs in a background task (it reads and writes files or talks to the server and applies changes);
+the page only shows what the sync engine reports. A laptop can use both ways: records that travel by both
+arrive once.
 """
 
 from __future__ import annotations
@@ -58,6 +60,27 @@ class SyncPage(QWidget):
         self.passphrase.setPlaceholderText(self.tr("only needed the first time with this folder"))
         form.addRow(self.tr("Sync passphrase"), self.passphrase)
 
+        from sync.http_client import server_settings
+
+        settings = server_settings(database)
+        server_box = QGroupBox(self.tr("District server"))
+        server_form = QFormLayout(server_box)
+        self.server_url = QLineEdit(settings.url if settings else "")
+        self.server_url.setPlaceholderText(self.tr("e.g. https://jiafang.district.example:8443"))
+        server_form.addRow(self.tr("Server address"), self.server_url)
+        self.enroll_code = QLineEdit()
+        self.enroll_code.setPlaceholderText(self.tr("only the first time: the code the district gave"))
+        server_form.addRow(self.tr("Enrollment code"), self.enroll_code)
+        self.server_token = QLineEdit()
+        self.server_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.server_token.setPlaceholderText(self.tr("optional: a device token instead of a code"))
+        server_form.addRow(self.tr("Device token"), self.server_token)
+        self.server_status = QLabel()
+        server_form.addRow(self.tr("Status"), self.server_status)
+        self.server_button = QPushButton(self.tr("Sync with server"))
+        self.server_button.clicked.connect(self.start_server)
+        server_form.addRow("", self.server_button)
+
         self.sync_button = QPushButton(self.tr("Sync now"))
         self.sync_button.setShortcut("F5")
         self.sync_button.clicked.connect(self.start)
@@ -84,6 +107,7 @@ class SyncPage(QWidget):
         layout.addWidget(intro)
         layout.addWidget(box)
         layout.addLayout(buttons)
+        layout.addWidget(server_box)
         layout.addWidget(self.error)
         layout.addWidget(self.pending)
         layout.addWidget(QLabel(self.tr("Last sync")))
@@ -92,8 +116,16 @@ class SyncPage(QWidget):
 
     def refresh(self) -> None:
         from sync.engine import last_run, pending_changes
+        from sync.http_client import server_settings
 
-        self.pending.setText(self.tr("Changes on this laptop not yet synced: %n", "", pending_changes(self.database)))
+        settings = server_settings(self.database)
+        if settings is None or not settings.enrolled:
+            self.server_status.setText(self.tr("This laptop is not enrolled with a server yet."))
+        else:
+            self.server_status.setText(self.tr("Enrolled with %1").replace("%1", settings.url))
+
+        self.pending.setText(self.tr("Changes on this laptop not yet synced: %1")
+                             .replace("%1", str(pending_changes(self.database))))
         run = last_run(self.database)
         if run is None:
             self.result.setPlainText(self.tr("This laptop has never synced."))
@@ -118,16 +150,39 @@ class SyncPage(QWidget):
         passphrase = self.passphrase.text() or None
         self.error.setText("")
         self.progress.setValue(0)
-        self.sync_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
         cancelled = {"flag": False}
-        self.task = Task(lambda report: sync_folder(self.database, path, passphrase, progress=report,
-                                                    cancelled=lambda: cancelled["flag"]))
+        self._run(lambda report: sync_folder(self.database, path, passphrase, progress=report,
+                                             cancelled=lambda: cancelled["flag"]), cancelled)
+
+    def start_server(self) -> None:
+        from sync.http_client import sync_server
+
+        url = self.server_url.text().strip()
+        if not url:
+            self.error.setText(self.tr("Type the server's address first."))
+            return
+        code = self.enroll_code.text().strip() or None
+        token = self.server_token.text().strip() or None
+        self.error.setText("")
+        self.progress.setValue(0)
+        cancelled = {"flag": False}
+        self._run(lambda report: sync_server(self.database, url, token=token, enroll_code=code, progress=report,
+                                             cancelled=lambda: cancelled["flag"]), cancelled)
+
+    def _run(self, work: Any, cancelled: dict[str, bool]) -> None:
+        self.sync_button.setEnabled(False)
+        self.server_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.task = Task(work)
         self._cancelled = cancelled
-        self.task.progressed.connect(lambda stage, fraction: self.progress.setValue(int(fraction * 100)))
+        # Bound methods, not lambdas: a lambda would run in the worker's thread and touch widgets there.
+        self.task.progressed.connect(self._progressed)
         self.task.succeeded.connect(self._done)
         self.task.failed.connect(self._failed)
         self.task.start()
+
+    def _progressed(self, stage: str, fraction: float) -> None:
+        self.progress.setValue(int(fraction * 100))
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -136,14 +191,18 @@ class SyncPage(QWidget):
 
     def _finish(self) -> None:
         self.sync_button.setEnabled(True)
+        self.server_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.passphrase.clear()
+        self.enroll_code.clear()  # a code works once; a token is not kept in the form
+        self.server_token.clear()
         self.refresh()
         if self.navigator is not None:
             self.navigator.refresh_status()
 
     def _done(self, result: Any) -> None:
-        save_setting(self.database.data_dir, "sync_folder", self.folder.text().strip())
+        if self.folder.text().strip():
+            save_setting(self.database.data_dir, "sync_folder", self.folder.text().strip())
         self.progress.setValue(100)
         self._finish()
         self.result.setPlainText("\n".join(result.lines()))

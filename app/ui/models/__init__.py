@@ -1,0 +1,1 @@
+"""Table models of the pages: QAbstractTableModel over paged service queries."""

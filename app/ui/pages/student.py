@@ -1,0 +1,459 @@
+"""A student's file: profile, household and guardians, who covers the student, visits, cases, registry
+changes, and the history of every field (who changed it, when, from what, to what).
+
+Shown inside the roster page (which handles the "student" record kind). Everything is read in one
+transaction through :func:`app.services.listing.student_file`; ID numbers and phones are masked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from app.domain.codes import (
+    CaseOutcome,
+    DropoutReason,
+    RegistryChangeType,
+    ResponsibilityLine,
+    ResponsibilityRole,
+    StudentStatus,
+    VisitPurpose,
+    VisitStatus,
+)
+from app.domain.contact import mask_phone
+from app.domain.lifecycle import CaseStatus
+from app.services import listing
+from app.store.oplog import to_wire
+from app.ui import theme
+from app.ui.i18n import QT_TRANSLATE_NOOP
+from app.ui.models.paged import ID_ROLE, Column, ListTableModel
+from app.ui.pages import PageContext
+from app.ui.qt import (
+    QComboBox,
+    QCoreApplication,
+    QEvent,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QModelIndex,
+    QPalette,
+    QPushButton,
+    QScrollArea,
+    QShortcut,
+    Qt,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+
+def _f(text: str) -> str:
+    return QCoreApplication.translate("Fields", text)
+
+
+# (table, field, label): the profile's rows, in the order of the registry's own forms.
+STUDENT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", QT_TRANSLATE_NOOP("Fields", "Name")),
+    ("sex", QT_TRANSLATE_NOOP("Fields", "Sex")),
+    ("birth_date", QT_TRANSLATE_NOOP("Fields", "Birth date")),
+    ("ethnicity", QT_TRANSLATE_NOOP("Fields", "Ethnicity")),
+    ("id_type", QT_TRANSLATE_NOOP("Fields", "ID type")),
+    ("id_number", QT_TRANSLATE_NOOP("Fields", "ID number")),
+    ("student_number", QT_TRANSLATE_NOOP("Fields", "Student number")),
+    ("school_id", QT_TRANSLATE_NOOP("Fields", "School")),
+    ("grade", QT_TRANSLATE_NOOP("Fields", "Grade")),
+    ("class_name", QT_TRANSLATE_NOOP("Fields", "Class")),
+    ("status", QT_TRANSLATE_NOOP("Fields", "Status")),
+    ("registered_poor", QT_TRANSLATE_NOOP("Fields", "Registered poor household")),
+    ("left_behind", QT_TRANSLATE_NOOP("Fields", "Left-behind child")),
+    ("disability_type", QT_TRANSLATE_NOOP("Fields", "Disability type")),
+    ("disability_grade", QT_TRANSLATE_NOOP("Fields", "Disability grade")),
+    ("migrant", QT_TRANSLATE_NOOP("Fields", "Migrant child")),
+    ("orphan", QT_TRANSLATE_NOOP("Fields", "Orphan")),
+    ("martyr_family", QT_TRANSLATE_NOOP("Fields", "Martyr or veteran family")),
+    ("boarding", QT_TRANSLATE_NOOP("Fields", "Day or boarding")),
+)
+HOUSEHOLD_FIELDS: tuple[tuple[str, str], ...] = (
+    ("head_name", QT_TRANSLATE_NOOP("Fields", "Head of household")),
+    ("address", QT_TRANSLATE_NOOP("Fields", "Address")),
+    ("phone", QT_TRANSLATE_NOOP("Fields", "Phone")),
+    ("household_type", QT_TRANSLATE_NOOP("Fields", "Household registration type")),
+    ("registration_place", QT_TRANSLATE_NOOP("Fields", "Registration place")),
+    ("hardship", QT_TRANSLATE_NOOP("Fields", "Hardship categories")),
+    ("notes", QT_TRANSLATE_NOOP("Fields", "Notes")),
+)
+
+MEMBER_COLUMNS = (
+    Column("name", QT_TRANSLATE_NOOP("Columns", "Name")),
+    Column("relation", QT_TRANSLATE_NOOP("Columns", "Relation")),
+    Column("phone", QT_TRANSLATE_NOOP("Columns", "Phone")),
+    Column("work", QT_TRANSLATE_NOOP("Columns", "Work")),
+    Column("away", QT_TRANSLATE_NOOP("Columns", "Works away")),
+    Column("guardian", QT_TRANSLATE_NOOP("Columns", "Guardian")),
+)
+COVERAGE_COLUMNS = (
+    Column("line", QT_TRANSLATE_NOOP("Columns", "Line")),
+    Column("role", QT_TRANSLATE_NOOP("Columns", "Role")),
+    Column("person", QT_TRANSLATE_NOOP("Columns", "Person")),
+    Column("unit", QT_TRANSLATE_NOOP("Columns", "Unit")),
+    Column("phone", QT_TRANSLATE_NOOP("Columns", "Phone")),
+)
+VISIT_COLUMNS = (
+    Column("date", QT_TRANSLATE_NOOP("Columns", "Visit date")),
+    Column("status", QT_TRANSLATE_NOOP("Columns", "Status")),
+    Column("purpose", QT_TRANSLATE_NOOP("Columns", "Purpose")),
+    Column("visitors", QT_TRANSLATE_NOOP("Columns", "Visitors")),
+    Column("follow_up", QT_TRANSLATE_NOOP("Columns", "Follow-up date")),
+)
+CASE_COLUMNS = (
+    Column("detected", QT_TRANSLATE_NOOP("Columns", "Detected")),
+    Column("status", QT_TRANSLATE_NOOP("Columns", "Status")),
+    Column("reason", QT_TRANSLATE_NOOP("Columns", "Reason")),
+    Column("attempts", QT_TRANSLATE_NOOP("Columns", "Attempts"), align_right=True),
+    Column("last", QT_TRANSLATE_NOOP("Columns", "Last attempt")),
+    Column("outcome", QT_TRANSLATE_NOOP("Columns", "Outcome")),
+    Column("closed", QT_TRANSLATE_NOOP("Columns", "Closed")),
+)
+CHANGE_COLUMNS = (
+    Column("date", QT_TRANSLATE_NOOP("Columns", "Effective date")),
+    Column("type", QT_TRANSLATE_NOOP("Columns", "Change")),
+    Column("status", QT_TRANSLATE_NOOP("Columns", "Status")),
+    Column("grade", QT_TRANSLATE_NOOP("Columns", "Grade")),
+    Column("school", QT_TRANSLATE_NOOP("Columns", "School")),
+    Column("reason", QT_TRANSLATE_NOOP("Columns", "Reason")),
+)
+HISTORY_COLUMNS = (
+    Column("when", QT_TRANSLATE_NOOP("Columns", "When")),
+    Column("who", QT_TRANSLATE_NOOP("Columns", "Who")),
+    Column("from", QT_TRANSLATE_NOOP("Columns", "From")),
+    Column("to", QT_TRANSLATE_NOOP("Columns", "To")),
+)
+
+
+def _label(kind: Any, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        return str(kind(str(value)).label())
+    except ValueError:
+        return str(value)
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def make_table(columns: Sequence[Column]) -> tuple[QTableView, ListTableModel]:
+    from app.ui.pages.roster import configure_table
+
+    view = QTableView()
+    configure_table(view)
+    model = ListTableModel(columns)
+    view.setModel(model)
+    return view, model
+
+
+class StudentView(QWidget):
+    back_requested = Signal()
+
+    def __init__(self, context: PageContext) -> None:
+        super().__init__()
+        self.context = context
+        self.database = context.database
+        self.student_id: str | None = None
+        self.household_id: str | None = None
+        self.file: listing.StudentFile | None = None
+        layout = QVBoxLayout(self)
+
+        header = QHBoxLayout()
+        self.back_button = QPushButton()
+        self.back_button.setObjectName("backToRoster")
+        self.name_label = theme.Heading(factor=1.6)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle = QLabel()
+        self.badges = QLabel()
+        self.badges.setFont(theme.scaled_font(self.badges, 1.0, bold=True))
+        header.addWidget(self.back_button)
+        header.addSpacing(12)
+        header.addWidget(self.name_label)
+        header.addSpacing(12)
+        header.addWidget(self.subtitle)
+        header.addStretch(1)
+        header.addWidget(self.badges)
+        layout.addLayout(header)
+
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+
+        # Profile: one row per field, each with a History button.
+        self.profile_values: dict[str, QLabel] = {}
+        self.history_buttons: dict[tuple[str, str], QToolButton] = {}
+        self.profile_labels: dict[str, QLabel] = {}
+        profile = QWidget()
+        grid = QGridLayout(profile)
+        grid.setColumnStretch(3, 1)  # the History button stays next to its value
+        for row, (name, _label_text) in enumerate(STUDENT_FIELDS):
+            label = QLabel()
+            value = QLabel()
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            button = self._history_button("student", name)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(value, row, 1)
+            grid.addWidget(button, row, 2)
+            self.profile_labels[name] = label
+            self.profile_values[name] = value
+        grid.setRowStretch(len(STUDENT_FIELDS), 1)
+        self.tabs.addTab(self._scroll(profile), "")
+
+        # Household and guardians.
+        household = QWidget()
+        household_layout = QVBoxLayout(household)
+        hform = QGridLayout()
+        hform.setColumnStretch(3, 1)
+        self.household_labels: dict[str, QLabel] = {}
+        self.household_values: dict[str, QLabel] = {}
+        for row, (name, _label_text) in enumerate(HOUSEHOLD_FIELDS):
+            label = QLabel()
+            value = QLabel()
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            hform.addWidget(label, row, 0)
+            hform.addWidget(value, row, 1)
+            hform.addWidget(self._history_button("household", name), row, 2)
+            self.household_labels[name] = label
+            self.household_values[name] = value
+        household_layout.addLayout(hform)
+        self.no_household = QLabel()
+        household_layout.addWidget(self.no_household)
+        self.members_title = QLabel()
+        self.members_title.setFont(theme.scaled_font(self.members_title, 1.0, bold=True))
+        household_layout.addWidget(self.members_title)
+        self.members_view, self.members = make_table(MEMBER_COLUMNS)
+        household_layout.addWidget(self.members_view, 1)
+        self.open_household_button = QPushButton()
+        self.open_household_button.clicked.connect(self._open_household)
+        household_layout.addWidget(self.open_household_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.tabs.addTab(household, "")
+
+        self.coverage_view, self.coverage = make_table(COVERAGE_COLUMNS)
+        self.tabs.addTab(self.coverage_view, "")
+        self.visits_view, self.visits = make_table(VISIT_COLUMNS)
+        self.visits_view.activated.connect(lambda index: self._open("visit", self.visits, index))
+        self.tabs.addTab(self.visits_view, "")
+        self.cases_view, self.cases = make_table(CASE_COLUMNS)
+        self.cases_view.activated.connect(lambda index: self._open("case", self.cases, index))
+        self.tabs.addTab(self.cases_view, "")
+        self.changes_view, self.changes = make_table(CHANGE_COLUMNS)
+        self.tabs.addTab(self.changes_view, "")
+
+        # History of any field.
+        history = QWidget()
+        history_layout = QVBoxLayout(history)
+        chooser = QFormLayout()
+        self.history_field = QComboBox()
+        self.history_field_label = QLabel()
+        chooser.addRow(self.history_field_label, self.history_field)
+        history_layout.addLayout(chooser)
+        self.history_view, self.history = make_table(HISTORY_COLUMNS)
+        history_layout.addWidget(self.history_view, 1)
+        self.history_empty = QLabel()
+        self.history_empty.setEnabled(False)
+        history_layout.addWidget(self.history_empty)
+        self.tabs.addTab(history, "")
+        self.history_tab = history
+        for table, fields in (("student", STUDENT_FIELDS), ("household", HOUSEHOLD_FIELDS)):
+            for name, _text in fields:
+                self.history_field.addItem("", f"{table}.{name}")  # plain text: findData compares it
+        self.history_field.currentIndexChanged.connect(self._load_history)
+
+        self.back_button.clicked.connect(self.back_requested.emit)
+        for sequence in ("Esc", "Alt+Left"):
+            QShortcut(QKeySequence(sequence), self, self.back_requested.emit,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ building blocks
+    def _scroll(self, widget: QWidget) -> QScrollArea:
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setWidget(widget)
+        return area
+
+    def _history_button(self, table: str, name: str) -> QToolButton:
+        button = QToolButton()
+        button.setObjectName(f"history_{table}_{name}")
+        button.setAutoRaise(True)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        # In the palette's link colour (light or dark), so it reads as something to click.
+        palette = button.palette()
+        palette.setColor(QPalette.ColorRole.ButtonText, palette.color(QPalette.ColorRole.Link))
+        button.setPalette(palette)
+        button.clicked.connect(lambda: self.show_history(table, name))
+        self.history_buttons[(table, name)] = button
+        return button
+
+    def _open(self, kind: str, model: ListTableModel, index: QModelIndex) -> None:
+        record_id = model.data(index, ID_ROLE)
+        if record_id:
+            self.context.navigator.navigate(kind, str(record_id))
+
+    def _open_household(self) -> None:
+        if self.household_id:
+            self.context.navigator.navigate("household", self.household_id)
+
+    # ------------------------------------------------------------------ loading
+    def load(self, student_id: str) -> None:
+        self.student_id = student_id
+        with self.database.read() as session:
+            self.file = file = listing.student_file(session, student_id)
+            student = file.student
+            values = {name: listing.value_text(session, "student", name, to_wire(getattr(student, name)))
+                      for name, _text in STUDENT_FIELDS}
+            household_values = {}
+            if file.household is not None:
+                household_values = {
+                    name: listing.value_text(session, "household", name, to_wire(getattr(file.household, name)))
+                    for name, _text in HOUSEHOLD_FIELDS}
+        self.household_id = file.household.id if file.household is not None else None
+        for name, value in values.items():
+            self.profile_values[name].setText(value)
+        for name, label in self.household_values.items():
+            label.setText(household_values.get(name, ""))
+        self._fill_tables()
+        self._load_history()
+
+    def _yes_no(self, value: bool) -> str:
+        return self.tr("Yes") if value else self.tr("No")
+
+    def _fill_tables(self) -> None:
+        file = self.file
+        if file is None:
+            return
+        student = file.student
+        self.name_label.setText(student.name)
+        self.subtitle.setText(self.tr("{school} · grade {grade} {class_name} · {status}").format(
+            school=file.school_name, grade=student.grade, class_name=student.class_name or "",
+            status=_label(StudentStatus, student.status)))
+        badges = []
+        if file.key_target is not None:
+            badges.append(self.tr("Key target"))
+        if any(case.status != CaseStatus.CLOSED.value for case in file.cases):
+            badges.append(self.tr("Open dropout case"))
+        self.badges.setText(" · ".join(badges))
+        palette = self.badges.palette()
+        palette.setColor(self.badges.foregroundRole(), theme.warning_color())
+        self.badges.setPalette(palette)
+
+        has_household = file.household is not None
+        for widget in (*self.household_labels.values(), *self.household_values.values()):
+            widget.setVisible(has_household)
+        for table, name in self.history_buttons:
+            if table == "household":
+                self.history_buttons[(table, name)].setVisible(has_household)
+        self.no_household.setVisible(not has_household)
+        self.open_household_button.setEnabled(has_household)
+        self.members.set_rows(
+            [(m.name, m.relation or "", mask_phone(m.phone) if m.phone else "", m.work or "",
+              self._yes_no(m.works_away), self._yes_no(m.is_guardian)) for m in file.members],
+            [m.id for m in file.members])
+        self.coverage.set_rows(
+            [(_label(ResponsibilityLine, r.line), _label(ResponsibilityRole, r.role), r.person_name, r.unit or "",
+              mask_phone(r.phone) if r.phone else "") for r in file.coverage],
+            [r.id for r in file.coverage])
+        self.visits.set_rows(
+            [(_day(v.visited_on), _label(VisitStatus, v.status), _label(VisitPurpose, v.purpose),
+              "、".join(str(p.get("name", "")) for p in v.visitors or []), _day(v.follow_up_on))
+             for v in file.visits],
+            [v.id for v in file.visits])
+        self.cases.set_rows(
+            [(_day(c.detected_on), _label(CaseStatus, c.status), _label(DropoutReason, c.reason), c.attempts,
+              _day(c.last_attempt_on), _label(CaseOutcome, c.outcome), _day(c.closed_on)) for c in file.cases],
+            [c.id for c in file.cases])
+        names = file.school_names
+        self.changes.set_rows(
+            [(_day(c.effective_on), _label(RegistryChangeType, c.change_type),
+              f"{_label(StudentStatus, c.from_status)} → {_label(StudentStatus, c.to_status)}",
+              f"{c.from_grade or ''} → {c.to_grade or ''}",
+              names.get(c.from_school_id or "", "") if c.from_school_id == c.to_school_id else
+              f"{names.get(c.from_school_id or '', '')} → {names.get(c.to_school_id or '', '')}",
+              c.reason or "") for c in file.changes],
+            [c.id for c in file.changes])
+        self._retitle_tabs()
+        for view in (self.members_view, self.coverage_view, self.visits_view, self.cases_view, self.changes_view):
+            view.resizeColumnsToContents()
+
+    def show_history(self, table: str, name: str) -> None:
+        """Switch to the History tab showing this field."""
+        index = self.history_field.findData(f"{table}.{name}")
+        if index >= 0:
+            self.history_field.setCurrentIndex(index)
+        self._load_history()
+        self.tabs.setCurrentWidget(self.history_tab)
+
+    def _load_history(self) -> None:
+        data = self.history_field.currentData()
+        target = str(data).split(".", 1) if data else None
+        row_id = self.student_id if target and target[0] == "student" else self.household_id
+        if not target or not row_id:
+            self.history.set_rows([])
+            self.history_empty.setText(self.tr("No household is recorded for this student."))
+            return
+        table, name = target
+        with self.database.read() as session:
+            changes = listing.field_changes(session, table, row_id, name)
+            rows = [(change.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                     change.user or self.tr("a user of another laptop"),
+                     self.tr("(created)") if change.first else listing.value_text(session, table, name, change.old),
+                     listing.value_text(session, table, name, change.new)) for change in changes]
+        self.history.set_rows(rows)
+        self.history_view.resizeColumnsToContents()
+        self.history_empty.setText(self.tr("{count} change(s); the newest first. Nothing is ever overwritten: "
+                                           "every earlier value stays in the change log.").format(count=len(rows)))
+
+    # ------------------------------------------------------------------ language
+    def _retitle_tabs(self) -> None:
+        file = self.file
+        visits = len(file.visits) if file else 0
+        cases = len(file.cases) if file else 0
+        changes = len(file.changes) if file else 0
+        titles = [self.tr("Profile"), self.tr("Household and guardians"), self.tr("Who covers the student"),
+                  self.tr("Visits ({n})").format(n=visits), self.tr("Dropout cases ({n})").format(n=cases),
+                  self.tr("Registry changes ({n})").format(n=changes), self.tr("Change history")]
+        for index, title in enumerate(titles):
+            self.tabs.setTabText(index, title)
+
+    def retranslate(self) -> None:
+        self.back_button.setText(self.tr("← Back to the list"))
+        self.back_button.setToolTip(self.tr("Esc"))
+        for name, text in STUDENT_FIELDS:
+            self.profile_labels[name].setText(_f(text))
+        for name, text in HOUSEHOLD_FIELDS:
+            self.household_labels[name].setText(_f(text))
+        for button in self.history_buttons.values():
+            button.setText(self.tr("History"))
+            button.setToolTip(self.tr("Who changed this field, when, and from what"))
+        self.members_title.setText(self.tr("Members and guardians"))
+        self.no_household.setText(self.tr("No household is recorded for this student."))
+        self.open_household_button.setText(self.tr("Open the household"))
+        self.history_field_label.setText(self.tr("Field"))
+        for index in range(self.history_field.count()):
+            table, name = str(self.history_field.itemData(index)).split(".", 1)
+            fields = STUDENT_FIELDS if table == "student" else HOUSEHOLD_FIELDS
+            text = _f(dict(fields)[name])
+            if table == "household":
+                text = self.tr("Household: {field}").format(field=text)
+            self.history_field.setItemText(index, text)
+        self._retitle_tabs()
+        if self.file is not None:
+            self._fill_tables()
+            self._load_history()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

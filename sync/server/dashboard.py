@@ -1,0 +1,306 @@
+"""The bureau's read-only dashboard: per campaign, per school and township, from the materialised copy.
+
+Figures (all counted from the records the laptops synced, over the records of the schools the user sees):
+- visits done: finalized home visits of the campaign;
+- key targets: students flagged in the campaign and still active, and how many of them were visited;
+- open cases: dropout cases waiting for or under persuasion (now);
+- persuaded back: cases whose outcome returned the child to education within the campaign's dates;
+- warnings: the app's own warning rules (:func:`app.services.warnings.find_warnings`: absences, non-returners,
+  stalled cases, returns without a retention check, unverified placements, final-year risk, key targets not
+  visited, overdue follow-ups...) where that service is installed; otherwise three rules of its own: open
+  cases with no persuasion attempt in 14 days, key targets of the campaign not yet visited, and resolved
+  returns with no retention follow-up in 30 days;
+- dropout rate (辍学率): dropouts registered since the school year began ÷ students on the roll (a dropout
+  keeps the registry record, so the roll stands for the enrolment at the start of the year);
+- retention rate (巩固率, 在籍口径): students on the roll who are not dropped out ÷ students on the roll. The
+  counties' cohort formula needs intake figures of six and three years ago, which the records do not hold;
+  the page says which basis it uses.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from app.domain.codes import CaseOutcome, RegistryChangeType, StudentStatus, VisitStatus
+from app.domain.lifecycle import CaseStatus
+from app.store.models import (
+    Campaign,
+    DropoutCase,
+    KeyTarget,
+    PersuasionAttempt,
+    RegistryChange,
+    RetentionFollowUp,
+    School,
+    Student,
+    Township,
+    Visit,
+)
+
+ON_ROLL = (StudentStatus.IN_SCHOOL.value, StudentStatus.HOME_TEACHING.value, StudentStatus.SUSPENDED.value,
+           StudentStatus.DROPPED_OUT.value)
+OPEN_CASE = (CaseStatus.OPEN.value, CaseStatus.PERSUADING.value)
+RETURN_OUTCOMES = tuple(o.value for o in CaseOutcome if o.is_return)
+STALL_DAYS = 14
+FOLLOW_UP_DAYS = 30
+
+
+@dataclass
+class Line:
+    """One school, one township, or the district."""
+
+    name: str
+    township: str = ""
+    students: int = 0
+    dropped_out: int = 0
+    dropouts_this_year: int = 0
+    visits: int = 0
+    key_targets: int = 0
+    key_targets_visited: int = 0
+    open_cases: int = 0
+    persuaded_back: int = 0
+    warnings: int = 0
+
+    def add(self, other: Line) -> None:
+        for name in ("students", "dropped_out", "dropouts_this_year", "visits", "key_targets", "key_targets_visited",
+                     "open_cases", "persuaded_back", "warnings"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def dropout_rate(self) -> float | None:
+        return None if not self.students else 100.0 * self.dropouts_this_year / self.students
+
+    @property
+    def retention_rate(self) -> float | None:
+        return None if not self.students else min(100.0, 100.0 * (self.students - self.dropped_out) / self.students)
+
+
+@dataclass
+class Figures:
+    campaigns: list[tuple[str, str]]  # (code, name)
+    campaign: tuple[str, str] | None
+    schools: list[Line] = field(default_factory=list)
+    townships: list[Line] = field(default_factory=list)
+    total: Line = field(default_factory=lambda: Line("合计 Total"))
+    as_of_cursor: int = 0
+    app_rules: bool = False  # warnings from the app's warning service (else the three rules of this module)
+
+
+def _app_warnings(session: Session, *, today: date, school_id: str | None) -> dict[str, int] | None:
+    """Warnings per school by the app's own rules, or None where that service is not installed."""
+    try:
+        from app.services.warnings import find_warnings
+    except ImportError:
+        return None
+    counts: dict[str, int] = defaultdict(int)
+    for warning in find_warnings(session, today=today, school_id=school_id):
+        counts[warning.school_id] += 1
+    return counts
+
+
+def school_year_start(today: date) -> date:
+    return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+
+
+def _count_by(session: Session, column: Any, *where: Any, select_from: Any = None) -> dict[str, int]:
+    stmt = select(column, func.count()).group_by(column)
+    if select_from is not None:
+        stmt = stmt.select_from(select_from)
+    return {k: int(v) for k, v in session.execute(stmt.where(*where)).all()}
+
+
+def compute(session: Session, *, campaign_code: str | None, school_id: str | None, today: date) -> Figures:
+    """The dashboard's figures; ``school_id`` limits them to one school (a school user's view)."""
+    campaigns = [(c.code, c.name) for c in session.scalars(
+        select(Campaign).where(Campaign.deleted.is_(False)).order_by(Campaign.starts_on.desc()))]
+    chosen = None
+    if campaigns:
+        by_code = {code: name for code, name in campaigns}
+        if campaign_code in by_code:
+            chosen = (campaign_code, by_code[campaign_code])
+        else:
+            current = session.scalars(select(Campaign).where(
+                Campaign.deleted.is_(False), Campaign.starts_on <= today, Campaign.ends_on >= today)).first()
+            chosen = (current.code, current.name) if current else campaigns[0]
+    figures = Figures(campaigns, chosen)
+    app_warnings = _app_warnings(session, today=today, school_id=school_id)
+    figures.app_rules = app_warnings is not None
+    camp = session.scalars(select(Campaign).where(Campaign.code == chosen[0])).first() if chosen else None
+
+    schools_q = select(School).where(School.deleted.is_(False)).order_by(School.name)
+    if school_id:
+        schools_q = schools_q.where(School.id == school_id)
+    schools = list(session.scalars(schools_q))
+    townships = {t.id: t.name for t in session.scalars(select(Township))}
+    live_student = and_(Student.deleted.is_(False))
+    students = _count_by(session, Student.school_id, live_student, Student.status.in_(ON_ROLL))
+    dropped = _count_by(session, Student.school_id, live_student, Student.status == StudentStatus.DROPPED_OUT.value)
+    year_dropouts = _count_by(
+        session, Student.school_id, RegistryChange.deleted.is_(False),
+        RegistryChange.change_type == RegistryChangeType.DROPOUT.value,
+        RegistryChange.effective_on >= school_year_start(today),
+        select_from=RegistryChange.__table__.join(Student.__table__, Student.id == RegistryChange.student_id))
+    open_cases = _count_by(session, DropoutCase.school_id, DropoutCase.deleted.is_(False),
+                           DropoutCase.status.in_(OPEN_CASE))
+    own_rules = app_warnings is None
+    warnings: dict[str, int] = defaultdict(int, app_warnings or {})
+    stalled_since = today - timedelta(days=STALL_DAYS)
+    last_attempt = (select(PersuasionAttempt.case_id, func.max(PersuasionAttempt.attempted_on).label("last"))
+                    .where(PersuasionAttempt.deleted.is_(False)).group_by(PersuasionAttempt.case_id).subquery())
+    for school, detected, last in session.execute(
+            select(DropoutCase.school_id, DropoutCase.detected_on, last_attempt.c.last)
+            .outerjoin(last_attempt, last_attempt.c.case_id == DropoutCase.id)
+            .where(DropoutCase.deleted.is_(False), DropoutCase.status.in_(OPEN_CASE))):
+        if own_rules and (last or detected) < stalled_since:
+            warnings[school] += 1
+    last_follow = (select(RetentionFollowUp.case_id, func.max(RetentionFollowUp.followed_on).label("last"))
+                   .where(RetentionFollowUp.deleted.is_(False)).group_by(RetentionFollowUp.case_id).subquery())
+    for school, outcome_on, last in session.execute(
+            select(DropoutCase.school_id, DropoutCase.outcome_on, last_follow.c.last)
+            .outerjoin(last_follow, last_follow.c.case_id == DropoutCase.id)
+            .where(DropoutCase.deleted.is_(False), DropoutCase.status == CaseStatus.RESOLVED.value,
+                   DropoutCase.outcome.in_(RETURN_OUTCOMES))):
+        if own_rules and (last or outcome_on or today) < today - timedelta(days=FOLLOW_UP_DAYS):
+            warnings[school] += 1
+    visits: dict[str, int] = {}
+    targets: dict[str, int] = {}
+    visited_targets: dict[str, int] = {}
+    persuaded: dict[str, int] = {}
+    if camp is not None:
+        visits = _count_by(session, Visit.school_id, Visit.deleted.is_(False), Visit.campaign_id == camp.id,
+                           Visit.status == VisitStatus.FINALIZED.value)
+        target_rows = session.execute(
+            select(Student.school_id, KeyTarget.student_id).join(Student, Student.id == KeyTarget.student_id)
+            .where(KeyTarget.deleted.is_(False), KeyTarget.active.is_(True), KeyTarget.campaign_id == camp.id)).all()
+        seen = set(session.scalars(select(Visit.student_id).where(
+            Visit.deleted.is_(False), Visit.campaign_id == camp.id, Visit.status == VisitStatus.FINALIZED.value)))
+        for school, student in target_rows:
+            targets[school] = targets.get(school, 0) + 1
+            if student in seen:
+                visited_targets[school] = visited_targets.get(school, 0) + 1
+            elif own_rules:
+                warnings[school] += 1
+        persuaded = _count_by(session, DropoutCase.school_id, DropoutCase.deleted.is_(False),
+                              DropoutCase.outcome.in_(RETURN_OUTCOMES), DropoutCase.outcome_on >= camp.starts_on,
+                              DropoutCase.outcome_on <= camp.ends_on)
+    by_township: dict[str, Line] = {}
+    for school in schools:
+        township = townships.get(school.township_id or "", "")
+        line = Line(school.name, township, students.get(school.id, 0), dropped.get(school.id, 0),
+                    year_dropouts.get(school.id, 0), visits.get(school.id, 0), targets.get(school.id, 0),
+                    visited_targets.get(school.id, 0), open_cases.get(school.id, 0), persuaded.get(school.id, 0),
+                    warnings.get(school.id, 0))
+        figures.schools.append(line)
+        by_township.setdefault(township, Line(township or "（未填乡镇）")).add(line)
+        figures.total.add(line)
+    figures.townships = [by_township[name] for name in sorted(by_township)]
+    return figures
+
+
+# ----------------------------------------------------------------------------- HTML
+_STYLE = """
+body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;margin:0;color:#1c1b1f}
+header{background:#1f4e79;color:#fff;padding:10px 20px;display:flex;justify-content:space-between;align-items:center}
+header form{margin:0} header button{background:none;border:1px solid #fff;color:#fff;padding:4px 10px;cursor:pointer}
+main{padding:16px 20px} h2{font-size:18px;margin:20px 0 8px} .en{color:#666;font-size:12px;font-weight:normal}
+table{border-collapse:collapse;font-size:14px} th,td{border:1px solid #ccd;padding:4px 8px;text-align:right}
+th{background:#eef2f7} td:first-child,th:first-child,td.text{text-align:left} tr.total td{font-weight:bold}
+.cards{display:flex;gap:12px;flex-wrap:wrap}
+.card{border:1px solid #ccd;border-radius:6px;padding:10px 16px;min-width:130px}
+.card b{display:block;font-size:24px} .warn{color:#b3261e} .note{color:#555;font-size:12px;max-width:900px}
+.login{max-width:320px;margin:80px auto;border:1px solid #ccd;border-radius:8px;padding:24px}
+.login input{width:100%;margin:4px 0 12px;padding:6px;box-sizing:border-box} .error{color:#b3261e}
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style></head>'
+            f"<body>{body}</body></html>")
+
+
+def login_page(error: str | None = None, *, next_url: str = "/") -> str:
+    message = f'<p class="error" id="error">{html.escape(error)}</p>' if error else ""
+    return _page("家访通 · 登录", f"""
+<form class="login" method="post" action="/login">
+<h1>家访通 控辍保学看板<br><span class="en">Jiafang district dashboard</span></h1>{message}
+<label>用户名 <span class="en">User name</span><input name="username" id="username" autocomplete="username"></label>
+<label>密码 <span class="en">Password</span><input name="password" id="password" type="password"
+ autocomplete="current-password"></label>
+<input type="hidden" name="next" value="{html.escape(next_url)}">
+<button type="submit" id="login">登录 Sign in</button></form>""")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}%"
+
+
+def _row(line: Line, *, first: str, extra: str = "", css: str = "") -> str:
+    warn = ' class="warn"' if line.warnings else ""
+    return (f'<tr{css}><td class="text">{first}</td>{extra}<td>{line.students}</td><td>{line.visits}</td>'
+            f"<td>{line.key_targets_visited}/{line.key_targets}</td><td>{line.open_cases}</td>"
+            f"<td>{line.persuaded_back}</td><td{warn}>{line.warnings}</td><td>{_pct(line.dropout_rate)}</td>"
+            f"<td>{_pct(line.retention_rate)}</td></tr>")
+
+
+_HEAD = ("<th>在籍学生<br><span class=en>On roll</span></th><th>家访完成<br><span class=en>Visits done</span></th>"
+         "<th>重点对象已访/总数<br><span class=en>Key targets visited</span></th>"
+         "<th>未结个案<br><span class=en>Open cases</span></th>"
+         "<th>劝返成功<br><span class=en>Persuaded back</span></th>"
+         "<th>预警<br><span class=en>Warnings</span></th><th>辍学率<br><span class=en>Dropout rate</span></th>"
+         "<th>巩固率<br><span class=en>Retention</span></th>")
+
+
+def _warning_note(figures: Figures) -> str:
+    if figures.app_rules:
+        return "预警按家访通的预警规则统计（与各校电脑上的“预警”一致）。"
+    return (f"预警：{STALL_DAYS} 天无劝返记录的个案、本次行动未家访的重点对象、{FOLLOW_UP_DAYS} 天无巩固回访的"
+            "返校个案。")
+
+
+def dashboard_page(figures: Figures, *, user_name: str, scope_label: str) -> str:
+    options = "".join(
+        f'<option value="{html.escape(code)}"{" selected" if figures.campaign and code == figures.campaign[0] else ""}>'
+        f"{html.escape(name)}</option>" for code, name in figures.campaigns)
+    campaign_name = html.escape(figures.campaign[1]) if figures.campaign else "（尚无专项行动 no campaign yet）"
+    total = figures.total
+    cards = "".join(f'<div class="card" id="card-{key}"><b>{value}</b>{label}</div>' for key, value, label in (
+        ("visits", total.visits, "家访完成 <span class=en>visits done</span>"),
+        ("targets", f"{total.key_targets_visited}/{total.key_targets}",
+         "重点对象已访 <span class=en>key targets visited</span>"),
+        ("open", total.open_cases, "未结个案 <span class=en>open cases</span>"),
+        ("back", total.persuaded_back, "劝返成功 <span class=en>persuaded back</span>"),
+        ("warnings", total.warnings, "预警 <span class=en>warnings</span>"),
+        ("dropout", _pct(total.dropout_rate), "辍学率 <span class=en>dropout rate</span>"),
+        ("retention", _pct(total.retention_rate), "巩固率 <span class=en>retention</span>")))
+    township_rows = "".join(_row(t, first=html.escape(t.name)) for t in figures.townships)
+    school_rows = "".join(_row(s, first=html.escape(s.name), extra=f'<td class="text">{html.escape(s.township)}</td>')
+                          for s in figures.schools)
+    body = f"""
+<header><div>家访通 控辍保学看板
+<span class="en" style="color:#cde">Jiafang dashboard · {html.escape(scope_label)}</span></div>
+<form method="post" action="/logout"><span id="user">{html.escape(user_name)}</span>
+<button type="submit" id="logout">退出 Sign out</button></form></header>
+<main><form method="get" action="/">专项行动 <span class="en">Campaign</span>
+<select name="campaign" id="campaign" onchange="this.form.submit()">{options}</select></form>
+<h2 id="campaign-name">{campaign_name}</h2><div class="cards">{cards}</div>
+<h2>按乡镇（街道） <span class="en">By township</span></h2>
+<table id="townships"><tr><th>乡镇 <span class=en>Township</span></th>{_HEAD}</tr>{township_rows}
+{_row(total, first="合计 Total", css=' class="total"')}</table>
+<h2>按学校 <span class="en">By school</span></h2>
+<table id="schools"><tr><th>学校 <span class=en>School</span></th><th>乡镇 <span class=en>Township</span></th>{_HEAD}
+</tr>{school_rows}</table>
+<p class="note">家访完成、重点对象、劝返成功按所选专项行动统计；未结个案与预警为当前状态。
+{_warning_note(figures)}
+辍学率＝本学年登记辍学人数 ÷ 在籍学生；巩固率（在籍口径）＝（在籍学生 − 辍学）÷ 在籍学生（上限 100%）。
+数据截至服务器第 {figures.as_of_cursor} 条变更。<br>
+<span class="en">Visits, key targets and persuaded back count the chosen campaign; open cases and warnings are as
+of now. Dropout rate = dropouts registered this school year ÷ students on the roll; retention (roll basis) = (on roll −
+dropped out) ÷ on roll, at most 100%. As of the server's change no. {figures.as_of_cursor}.</span></p></main>"""
+    return _page("家访通 控辍保学看板", body)

@@ -1,0 +1,165 @@
+"""The server's own materialised copy of the records, for the dashboard and the conflict list.
+
+Why a SQLite copy and not tables in PostgreSQL: the op log's merge (:mod:`app.store.oplog`) writes through raw
+SQLite DB-API cursors (``?`` placeholders, ``lastrowid``, SQLite upserts), which psycopg does not speak.
+Rather than a second merge written for PostgreSQL (two merges would sooner or later disagree), the server
+applies the ops from its ``ops`` table into an encrypted SQLite file with exactly the code every laptop
+uses, so the dashboard's figures are the figures the laptops compute. The copy is a cache: it catches up
+from the server cursor on demand and can be deleted at any time (it is rebuilt from the ops). Each server
+process keeps its own file, so the processes stay stateless towards one another.
+
+Foreign keys are off in the copy: the server may hold a visit whose student was made on a laptop that only
+syncs through a folder; the figures then count what arrived, and nothing is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from app.domain.errors import DomainError
+from app.store import oplog
+from app.store.db import migrate
+from app.store.types import utc_text
+from sync.server.store import ServerStore
+
+BATCH = 5000
+log = logging.getLogger("jiafang.server")
+
+
+def _connect(path: Path, key: bytes) -> Any:
+    conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")  # a cache: losing its last commit costs a catch-up, no data
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+class Materialised:
+    """The records as of the server's latest cursor (after :meth:`refresh`)."""
+
+    def __init__(self, store: ServerStore, folder: Path) -> None:
+        self.store = store
+        deployment_id, content_key = store.deployment
+        # A key of its own, derived from the content key: the copy holds personal data, never in clear.
+        self._key = hashlib.sha256(b"jiafang-server-cache\0" + content_key).digest()
+        name = hashlib.sha256(f"{store.url}\0{deployment_id}".encode()).hexdigest()[:16]
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"records-{name}.db"
+        self._lock = threading.Lock()
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            self._prepare()
+        except (DomainError, sqlcipher3.Error):
+            # A damaged or foreign cache file: it is only a cache, so start it again from the ops.
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            self._prepare()
+        self.engine = create_engine("sqlite://", module=sqlcipher3, creator=lambda: _connect(self.path, self._key),
+                                    poolclass=QueuePool, pool_size=4, max_overflow=4)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _prepare(self) -> None:
+        migrate(self.path, self._key)
+        conn = _connect(self.path, self._key)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("CREATE TABLE IF NOT EXISTS server_cache (id INTEGER PRIMARY KEY, cursor INTEGER NOT NULL)")
+            if conn.execute("SELECT count(*) FROM device_state").fetchone()[0] == 0:
+                conn.execute("INSERT INTO device_state (id, device_id, device_name, last_seq, last_hlc, school_id, "
+                             "created_at, machine) VALUES (1, 'server', 'server', 0, 0, NULL, ?, NULL)",
+                             (utc_text(datetime.now(UTC)),))
+                conn.execute("INSERT INTO server_cache (id, cursor) VALUES (1, 0)")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    @property
+    def cursor(self) -> int:
+        with self.session() as session:
+            cur = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+            return int(cur.execute("SELECT cursor FROM server_cache WHERE id = 1").fetchone()[0])
+
+    def refresh(self) -> int:
+        """Apply the ops that arrived since the last refresh; returns how many."""
+        applied = 0
+        with self._lock:
+            while True:
+                batch = self._apply_batch()
+                applied += batch
+                if batch < BATCH:
+                    return applied
+
+    def _apply_batch(self) -> int:
+        session = self.sessions()
+        cur = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+            at = int(cur.execute("SELECT cursor FROM server_cache WHERE id = 1").fetchone()[0])
+            batch = self.store.ops_after(at, BATCH)
+            if batch:
+                try:
+                    cur.execute("SAVEPOINT batch")
+                    oplog.apply_remote(session, [op for _, op in batch])
+                    cur.execute("RELEASE batch")
+                except Exception:  # noqa: BLE001 - one bad row must not stop the dashboard: apply row by row
+                    cur.execute("ROLLBACK TO batch")
+                    cur.execute("RELEASE batch")
+                    oplog.forget_writer(session)
+                    self._apply_rows(session, cur, [op for _, op in batch])
+                cur.execute("UPDATE server_cache SET cursor = ? WHERE id = 1", (batch[-1][0],))
+            cur.execute("COMMIT")
+            return len(batch)
+        except BaseException:
+            with contextlib.suppress(Exception):  # a failed rollback changes nothing for the caller
+                cur.execute("ROLLBACK")
+            raise
+        finally:
+            oplog.forget_writer(session)
+            session.close()
+
+    @staticmethod
+    def _apply_rows(session: Session, cur: Any, ops: list[oplog.OpRecord]) -> None:
+        groups: dict[tuple[str, str], list[oplog.OpRecord]] = {}
+        for op in ops:
+            groups.setdefault((op.tbl, op.row_id), []).append(op)
+        for key, row_ops in groups.items():
+            cur.execute("SAVEPOINT row")
+            try:
+                oplog.apply_remote(session, row_ops)
+                cur.execute("RELEASE row")
+            except Exception:  # noqa: BLE001 - logged; the copy is a cache, the ops table keeps the op
+                cur.execute("ROLLBACK TO row")
+                cur.execute("RELEASE row")
+                oplog.forget_writer(session)
+                log.warning("the dashboard's copy could not apply %s %s", *key)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        session = self.sessions()
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
