@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.store.types import UtcDateTime
@@ -137,11 +137,7 @@ class Student(Synced):
     martyr_family: Mapped[bool] = mapped_column(Boolean, default=False)
     boarding: Mapped[str | None] = mapped_column(String(10))
 
-    __table_args__ = (
-        Index("ix_student_school_grade", "school_id", "grade", "class_name"),
-        Index("ix_student_id_number", "id_number"),
-        Index("ix_student_student_number", "student_number"),
-    )
+    # Indexes for the roster and search live in migrations 6 and 8 (shaped by measurement, covering).
 
 
 class Responsibility(Synced):

@@ -18,6 +18,7 @@ from app.store.migrations import (
     m0005_server_sync,
     m0006_roster_indexes,
     m0007_absence_reconciliation,
+    m0008_drop_redundant_indexes,
 )
 
 Migration = Callable[[Any], None]  # takes a DB-API cursor inside an open transaction
@@ -30,5 +31,6 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (5, "sync with the district server", m0005_server_sync.upgrade),
     (6, "roster and household indexes, measured on 100,000 students", m0006_roster_indexes.upgrade),
     (7, "absences and reconciliation dismissals", m0007_absence_reconciliation.upgrade),
+    (8, "drop redundant student indexes", m0008_drop_redundant_indexes.upgrade),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
