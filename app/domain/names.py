@@ -11,7 +11,6 @@ import functools
 import re
 import unicodedata
 
-
 from app.domain.errors import ValidationError
 
 MAX_NAME_LENGTH = 30
