@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from app import __version__
 from app.config import PASSWORD_ENV, USER_ENV, default_data_dir, load_settings
 from app.domain.errors import DomainError
 from app.domain.i18n import current_language, set_language
+from app.logs import log_unexpected, setup_logging
 
 if TYPE_CHECKING:
     from datetime import date as date_type
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from sync.server.store import ServerStore
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("jiafang.cli")
 
 
 class UserError(Exception):
@@ -53,9 +56,10 @@ def _password(prompt_zh: str = "密码：", prompt_en: str = "Password: ") -> st
 
 
 def _open(args: argparse.Namespace) -> Database:
-    from app.store.db import open_folder
+    """Sign in (refused while the user name is locked out after repeated failures; audited either way)."""
+    from app.services.signin import sign_in
 
-    return open_folder(args.data_dir, args.user or os.environ.get(USER_ENV), _password())
+    return sign_in(args.data_dir, args.user or os.environ.get(USER_ENV), _password())
 
 
 # ----------------------------------------------------------------------------- commands
@@ -113,11 +117,14 @@ def _progress_printer() -> Callable[[str, float], None]:
 
 
 def cmd_export_json(args: argparse.Namespace) -> int:
+    from app.services.audit import AuditAction, record_event, require_admin
     from app.services.exchange import export_json
 
     database = _open(args)
     try:
-        with database.read() as session:
+        require_admin(database.user.role if database.user else None)
+        with database.write() as session:  # a write session: the export is audited
+            record_event(session, AuditAction.EXPORTED, detail="json")
             if args.out == "-":
                 export_json(session, sys.stdout)
                 return EXIT_OK
@@ -250,6 +257,78 @@ def cmd_check(args: argparse.Namespace) -> int:
                  f"Check {'passed' if report.ok else 'found problems'}: {report.records} records, {report.ops} "
                  f"ops, {report.conflicts} conflicts to review, {len(report.findings)} problems."))
     return EXIT_OK if report.ok else EXIT_USER_ERROR
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from app.services.audit import list_events
+
+    since = None
+    if args.since:
+        from datetime import UTC, datetime, time
+
+        since = datetime.combine(_day(args.since, "--since"), time(0), tzinfo=UTC)
+    database = _open(args)
+    try:
+        with database.read() as session:
+            lines = list_events(session, role=database.user.role if database.user else None, since=since)
+    finally:
+        database.close()
+    if args.json:
+        print(json.dumps([line.as_dict() for line in lines], ensure_ascii=False, indent=1))
+    else:
+        lang = current_language()
+        for line in lines:
+            print(line.describe(lang))
+        print(_t(f"共 {len(lines)} 条审计记录。", f"{len(lines)} audit event(s)."), file=sys.stderr)
+    return EXIT_OK
+
+
+RECOVERY_KEY_ENV = "JIAFANG_RECOVERY_KEY"
+
+
+def cmd_recovery_key_create(args: argparse.Namespace) -> int:
+    from app.services.recovery import create_recovery_key
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists():
+        raise UserError(f"{out} 已存在，不会覆盖。", f"{out} exists; it will not be overwritten.")
+    database = _open(args)
+    try:
+        secret = create_recovery_key(database)
+    finally:
+        database.close()
+    if out is not None:
+        try:
+            out.write_text(secret + "\n", encoding="utf-8")
+        except OSError as exc:
+            print(secret)  # the slot exists already: the secret must not be lost
+            raise UserError(f"无法写入 {out}：{exc.strerror}；恢复密钥已显示在上方，请抄下。",
+                            f"Cannot write {out}: {exc.strerror}; the recovery key is shown above: copy it."
+                            ) from None
+        print(_t(f"已建立恢复密钥并写入 {out}。请交区教育局妥善保管，本程序不会再显示它。",
+                 f"Recovery key created and written to {out}. Give it to the district for safe keeping; it is "
+                 "not shown again."))
+    else:
+        print(secret)
+        print(_t("已建立恢复密钥（上方）。请抄下交区教育局妥善保管，本程序不会再显示它。",
+                 "Recovery key created (above). Copy it for the district's safe keeping; it is not shown again."),
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_reset_password(args: argparse.Namespace) -> int:
+    from app.services.recovery import reset_password
+
+    secret = os.environ.get(RECOVERY_KEY_ENV)
+    if not secret:
+        if sys.stdin is None or not sys.stdin.isatty():
+            raise UserError(f"需要恢复密钥：请设置环境变量 {RECOVERY_KEY_ENV}，或在终端中运行以输入。",
+                            f"The recovery key is needed: set {RECOVERY_KEY_ENV} or run in a terminal to type it.")
+        secret = getpass.getpass(_t("恢复密钥：", "Recovery key: "))
+    password = _password(f"用户 {args.username} 的新密码：", f"New password for {args.username}: ")
+    result = reset_password(args.data_dir, args.username, secret, password)
+    print(_t(f"已为用户 {result.username} 设定新密码。", f"New password set for user {result.username}."))
+    return EXIT_OK
 
 
 SYNC_PASSPHRASE_ENV = "JIAFANG_SYNC_PASSPHRASE"
@@ -772,6 +851,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(args.data_dir, lang=args.lang)
 
 
+def cmd_smoke_test(args: argparse.Namespace) -> int:
+    from app.ui.smoke import smoke_test
+
+    print(smoke_test(args.data_dir, lang=current_language(), user=args.user), flush=True)
+    return EXIT_OK
+
+
 # ----------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiafang", description="家访通 Jiafang: 控辍保学家访与劝返台账")
@@ -781,6 +867,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help="language of messages (default zh)")
     parser.add_argument("--user", default=None, help="user name to sign in as (default: $JIAFANG_USER, or "
                                                      "whichever user the password opens)")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="start offscreen, open a database (a temporary one unless the data folder and "
+                             "$JIAFANG_PASSWORD open one), render the main window, print one line, exit 0")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="launch the desktop app (the default)")
@@ -957,6 +1046,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.set_defaults(func=cmd_check)
 
+    audit = commands.add_parser("audit", help="the audit log: views, reveals, exports, prints, sign-ins (admins)")
+    audit.add_argument("--json", action="store_true", help="print the events as one JSON list")
+    audit.add_argument("--since", default=None, metavar="D", help="events from this day (UTC) on")
+    audit.set_defaults(func=cmd_audit)
+
+    recovery = commands.add_parser("recovery-key", help="the district recovery key for forgotten passwords")
+    recovery_actions = recovery.add_subparsers(dest="action", metavar="ACTION", required=True)
+    recovery_create = recovery_actions.add_parser("create", help="make (or replace) the recovery key (admins)")
+    recovery_create.add_argument("--out", default=None, metavar="FILE", help="write the key to FILE (else printed)")
+    recovery_create.set_defaults(func=cmd_recovery_key_create)
+
+    reset = commands.add_parser("reset-password", help="set a new password for a user with the recovery key "
+                                "(from a prompt or JIAFANG_RECOVERY_KEY; the new password from JIAFANG_PASSWORD)")
+    reset.add_argument("username", metavar="USER", help="the user whose password is reset")
+    reset.set_defaults(func=cmd_reset_password)
+
     db_option = argparse.ArgumentParser(add_help=False)
     db_option.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",
                            help="server database: postgresql+psycopg://… (default: SQLite in the data folder)")
@@ -1009,19 +1114,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.data_dir = (args.data_dir or default_data_dir()).expanduser()
     set_language(args.lang or str(load_settings(args.data_dir).get("language", "zh")))
-    func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
+    func: Callable[[argparse.Namespace], int] = (cmd_smoke_test if args.smoke_test
+                                                  else getattr(args, "func", cmd_gui))
+    command = "smoke-test" if args.smoke_test else (getattr(args, "command", None) or "gui")
+    log_file = setup_logging(args.data_dir)
+    log.debug("command %s (jiafang %s)", command, __version__)
     try:
         return func(args)
     except (DomainError, UserError) as exc:
+        # DEBUG (not written by default): a mistyped command must not create a data folder for its log. The
+        # class only: messages may name people.
+        log.debug("command %s: %s", command, type(exc).__name__)
         print(f"jiafang: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except OSError as exc:
         from app.store.errors import translate
 
+        log.debug("command %s: %s (errno %s)", command, type(exc).__name__, exc.errno)
         print(f"jiafang: {translate(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print(_t("jiafang: 已取消", "jiafang: cancelled"), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as exc:
+        # A bug: one line for the person, the traceback (masked, no locals) for whoever reads the log.
+        log_unexpected(exc, command=command)
+        print(_t(f"jiafang: 内部错误，已记录到日志 {log_file}（{type(exc).__name__}）",
+                 f"jiafang: internal error, written to the log {log_file} ({type(exc).__name__})"), file=sys.stderr)
         return EXIT_USER_ERROR
 
 

@@ -25,6 +25,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from app.domain.errors import DomainError
+from app.resources import resource_path
 
 log = logging.getLogger("jiafang.documents")
 
@@ -80,10 +81,8 @@ class NoFontError(DomainError):
 
 
 def resources_font_dir() -> Path:
-    """``resources/fonts`` of the checkout, or of the frozen app (PyInstaller unpacks into ``sys._MEIPASS``)."""
-    base = getattr(sys, "_MEIPASS", None)
-    root = Path(base) if base else Path(__file__).resolve().parents[2]
-    return root / "resources" / "fonts"
+    """``resources/fonts`` (see :mod:`app.resources`: the checkout, or the frozen app)."""
+    return resource_path("fonts")
 
 
 def system_font_dirs() -> list[Path]:

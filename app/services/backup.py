@@ -62,7 +62,15 @@ def _deployment(database: Database) -> str | None:
 
 
 def make_backup(database: Database, out: Path | None = None, *, reason: str = "manual") -> Path:
-    """Write a backup file (default: the data folder's backups/); returns its path."""
+    """Write a backup file (default: the data folder's backups/); returns its path.
+
+    A backup someone asks for is an administrator's action (it copies every record); the automatic ones
+    (``reason`` other than ``manual``) run whoever is signed in.
+    """
+    if reason == "manual" and database.user is not None:
+        from app.services.audit import require_admin
+
+        require_admin(database.user.role)
     target = out or database.data_dir / BACKUP_DIR / f"jiafang-{reason}-{_stamp()}{SUFFIX}"
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".backup-", dir=target.parent))
@@ -91,6 +99,7 @@ def make_backup(database: Database, out: Path | None = None, *, reason: str = "m
                 raise BackupError("备份写入后校验失败（磁盘可能有问题）。",
                                   "The backup failed verification after writing.")
         os.replace(partial, target)
+        _audit(database, reason)
     except DomainError:
         partial.unlink(missing_ok=True)
         raise
@@ -102,6 +111,13 @@ def make_backup(database: Database, out: Path | None = None, *, reason: str = "m
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def _audit(database: Database, reason: str) -> None:
+    from app.services.audit import AuditAction, record_event
+
+    with database.write() as session:
+        record_event(session, AuditAction.BACKUP, detail=reason if reason in ("manual", "auto") else "other")
 
 
 def rotate_backups(folder: Path, *, keep: int = KEEP_AUTOMATIC, prefix: str = "jiafang-auto-") -> list[Path]:
@@ -188,10 +204,12 @@ def restore_backup(backup: Path, data_dir: Path, *, password: str, username: str
         KeyRing.load(data_dir / KEYSLOT_FILE)  # sanity: the key file in place reads
         restored = open_folder(data_dir, username, password)
         try:
+            from app.services.audit import AuditAction, record_event
             from app.store import oplog
 
             with restored.write() as session:
                 new_id = oplog.new_device_id(session)
+                record_event(session, AuditAction.RESTORE, detail="forced" if moved else None)
         finally:
             restored.close()
     except DomainError:

@@ -35,6 +35,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "retention_follow_up": ("巩固回访", "retention follow-up"),
     "absence": ("缺勤记录", "absence"),
     "reconciliation_dismissal": ("对账忽略记录", "reconciliation dismissal"),
+    "audit_event": ("审计记录", "audit event"),
 }
 
 

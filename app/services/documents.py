@@ -7,7 +7,7 @@ administrator or the district may pass it (teachers never see full ID numbers).
 
 The ``*_pdf`` functions are what the desktop app and the command line call: they return a
 :class:`RenderedDocument` (``.pdf`` bytes, page count, characters no font had) or write files, and each calls
-:func:`record_print` so the audit log can record the print once it exists.
+:func:`record_print`, which writes the print to the audit log.
 """
 
 from __future__ import annotations
@@ -102,12 +102,14 @@ _NOT_IN_SCHOOL = (StudentStatus.DROPPED_OUT.value, StudentStatus.SUSPENDED.value
 
 # ----------------------------------------------------------------------------- the audit hook
 def record_print(session: Session, *, document: str, record_ids: Sequence[str], revealed: bool) -> None:
-    """Hook for the audit log (DESIGN: every print is audited): called once per print with what was printed.
+    """Audit a print (DESIGN: every print is audited): one event per record printed, in the caller's
+    transaction, naming the document kind and whether full ID and phone numbers were shown."""
+    from app.services.audit import AuditAction, record_event
 
-    The audit log is not built yet; this deliberately records nothing. When it exists, write the entry here
-    (user from ``session.info``, time, document kind, record ids, whether full numbers were shown).
-    """
-    return None
+    detail = f"{document}:revealed" if revealed else document
+    targets: list[str | None] = list(record_ids) or [None]
+    for record_id in targets:
+        record_event(session, AuditAction.PRINTED, target=record_id, detail=detail)
 
 
 # ----------------------------------------------------------------------------- shared pieces

@@ -11,14 +11,17 @@ from sqlalchemy.orm import Session
 from app.store import oplog
 
 
-def iter_records(session: Session) -> Iterator[dict[str, object]]:
+def iter_records(session: Session, *, include_audit: bool = False) -> Iterator[dict[str, object]]:
     """Every synced record, deleted ones included (flagged), parents first, then by id.
 
     The dump is canonical: two devices that hold the same log print the same bytes, which is how sync
-    convergence is checked.
+    convergence is checked. The audit log is left out unless asked for: every sign-in adds to it, and it
+    has its own listing (``jiafang audit --json``).
     """
     cur = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     for table, codec in sorted(oplog.CODECS.items(), key=lambda item: (oplog.APPLY_ORDER[item[0]], item[0])):
+        if table in oplog.APPEND_ONLY and not include_audit:
+            continue
         cur.execute(f"SELECT id, {', '.join(codec.fields)} FROM {table} ORDER BY id")
         while rows := cur.fetchmany(2000):
             for row in rows:

@@ -1220,6 +1220,9 @@ def apply_import(session: Session, plan: ImportPlan, *, skip_invalid: bool,
     rows are written and the rejected ones are reported in the result. Any error raised here leaves the caller's
     transaction to roll back, so nothing is half imported.
     """
+    from app.services.access import require_admin_session
+
+    require_admin_session(session, zh="导入名单", en="import rosters")
     if plan.rejected and not skip_invalid:
         raise ImportRejected(plan)
     done = 0

@@ -17,7 +17,7 @@ from app.store.models import DropoutCase, Student
 
 @dataclass
 class Finding:
-    check: str  # sqlite / foreign_keys / op_log / consistency
+    check: str  # sqlite / foreign_keys / op_log / audit / consistency
     zh: str
     en: str
 
@@ -53,10 +53,15 @@ def check_store(session: Session, *, limit: int = 200) -> CheckReport:
                                        f"{table} {row_id} points to a missing {parent}"))
     report.ops = cur.execute("SELECT count(*) FROM op_log").fetchone()[0]
     report.conflicts = cur.execute("SELECT count(*) FROM conflict").fetchone()[0]
-    report.records = sum(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in oplog.CODECS)
+    report.records = sum(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in oplog.CODECS
+                         if t not in oplog.APPEND_ONLY)  # records of the work; the audit log is not one
     for diff in oplog.compare_with_log(session, limit=limit):
         report.findings.append(Finding("op_log", f"数据表与变更日志不一致：{diff.describe()}",
                                        f"Table differs from the op log: {diff.describe()}"))
+    from app.services.audit import check_chains
+
+    for problem in check_chains(session, limit=limit):
+        report.findings.append(Finding("audit", problem.zh, problem.en))
     _check_consistency(session, report, limit)
     return report
 

@@ -44,7 +44,6 @@ from app.domain.errors import NotFoundError, PermissionDenied, ValidationError
 from app.domain.i18n import resolve_language
 from app.domain.identity import mask_id_number
 from app.domain.lifecycle import CaseStatus
-from app.services.documents import record_print, reveal_allowed
 from app.store import oplog
 from app.store.models import (
     Campaign,
@@ -198,6 +197,9 @@ def _check_reveal(session: Session, reveal: bool) -> None:
         return
     user_id = session.info.get(oplog.USER_KEY)
     user = session.get(User, user_id) if user_id else None
+    # Imported here: app.services.documents loads reportlab, which the reports page does not need to open.
+    from app.services.documents import reveal_allowed
+
     if user is not None and not reveal_allowed(user.role):
         raise PermissionDenied("教师账号不能导出完整的身份证号和电话号码。",
                                "A teacher's account cannot export full ID and phone numbers.")
@@ -472,8 +474,10 @@ def export_ledger(session: Session, kind: LedgerKind | str, path: Path | str, *,
     """Write one ledger as .xlsx; an empty ledger is still written, with its header and a line saying so."""
     from openpyxl import Workbook
 
+    from app.services.access import require_admin_session
     from app.services.reports import save_workbook
 
+    require_admin_session(session, zh="导出台账", en="export ledgers")
     kind = kind if isinstance(kind, LedgerKind) else LedgerKind.parse(kind)
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -528,7 +532,11 @@ def export_ledger(session: Session, kind: LedgerKind | str, path: Path | str, *,
         sheet.append([_say(lang, "（本台账截至统计日没有记录）", "(no records as of this date)")])
     finish_sheet(sheet, first, widths=widths, signatures=signatures or Signatures(), on=on, lang=lang)
     save_workbook(book, path)
-    record_print(session, document=f"ledger_{kind.value}", record_ids=sorted(schools), revealed=reveal)
+    from app.services.audit import AuditAction, record_event
+
+    detail = f"ledger_{kind.value}:revealed" if reveal else f"ledger_{kind.value}"
+    record_event(session, AuditAction.EXPORTED, target=next(iter(schools)) if len(schools) == 1 else None,
+                 detail=detail)
     if progress is not None:
         progress("ledger", 1.0)
     return LedgerResult(path, kind, len(rows))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.store.types import UtcDateTime
@@ -339,6 +339,31 @@ class ReconciliationDismissal(Synced):
     reason: Mapped[str] = mapped_column(Text)
     dismissed_on: Mapped[date] = mapped_column(Date)
     by_name: Mapped[str | None] = mapped_column(String(40))
+
+
+# ----------------------------------------------------------------------------- the audit log
+class AuditEvent(Synced):
+    """审计日志: who viewed, revealed, exported, printed, signed in, backed up or restored what, and when.
+
+    Append-only (:mod:`app.services.audit` writes it; the op log refuses edits and deletes of it) and synced,
+    so the district holds a copy no laptop can change. ``target`` and ``detail`` hold ids and codes only,
+    never a name or a number. Each device chains its events: ``hash`` is sha256 of the previous event's hash
+    and this event's canonical content, so an edited or removed event breaks the chain (``jiafang check``).
+    """
+
+    __tablename__ = "audit_event"
+    apply_order = 40
+    device_id: Mapped[str] = mapped_column(String(36))
+    chain_seq: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per device
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(24))
+    target: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(120))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_event_device_seq", "device_id", "chain_seq"),)
 
 
 # ----------------------------------------------------------------------------- local tables

@@ -131,6 +131,8 @@ class TableCodec:
 
 
 CODECS: dict[str, TableCodec] = {name: TableCodec.of(model) for name, model in MODEL_BY_TABLE.items()}
+#: Tables whose rows are only ever created: an edit or delete of them is refused, here and from other devices.
+APPEND_ONLY: frozenset[str] = frozenset({"audit_event"})
 APPLY_ORDER: dict[str, int] = {name: model.apply_order for name, model in MODEL_BY_TABLE.items()}
 
 
@@ -433,6 +435,10 @@ def update(session: Session, obj: Synced, changes: Mapping[str, Any], *, force: 
     when the value stays the same: that is how a conflict is resolved in favour of the current winner.
     """
     table = type(obj).__tablename__
+    if table in APPEND_ONLY:
+        from app.domain.errors import PermissionDenied
+
+        raise PermissionDenied("审计记录不能修改或删除。", "Audit records cannot be changed or deleted.")
     codec = CODECS[table]
     unknown = set(changes) - set(codec.fields)
     if unknown:
@@ -520,6 +526,8 @@ def apply_remote(session: Session, ops: Iterable[OpRecord]) -> ApplyResult:
     for op in ops:
         if op.tbl not in CODECS:
             raise OpMismatch(f"unknown table {op.tbl!r}")
+        if op.tbl in APPEND_ONLY and op.prev is not None:
+            raise OpMismatch(f"op {op.key} edits an append-only {op.tbl} row")
         by_device[op.device_id][op.seq] = op
     new_ops: list[OpRecord] = []
     for device_id, by_seq in by_device.items():

@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from app.domain.i18n import current_language, set_language
+from app.resources import resource_path
 from app.ui.qt import (
     QCoreApplication,
     QLibraryInfo,
@@ -36,15 +37,8 @@ _installed: list[QTranslator] = []
 _cache: dict[str, list[QTranslator]] = {}
 
 
-def resources_dir() -> Path:
-    """``resources`` of the checkout, or of the frozen app (PyInstaller unpacks into ``sys._MEIPASS``)."""
-    base = getattr(sys, "_MEIPASS", None)
-    root = Path(base) if base else Path(__file__).resolve().parents[2]
-    return root / "resources"
-
-
 def translations_dir() -> Path:
-    return resources_dir() / "translations"
+    return resource_path("translations")
 
 
 def ts_file(lang: str) -> Path:

@@ -361,14 +361,15 @@ class LoginDialog(_Form):
         self.ok_button.setText(self.tr("Sign in"))
 
     def attempt(self) -> Database:
-        from app.store.db import open_folder
+        from app.services.signin import sign_in as open_signed_in
 
         # The key-slot message does not say which of the two was wrong (on purpose): show it under the password.
+        # Repeated failures lock the name out for a while; sign-ins and failures are audited.
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            return open_folder(self.data_dir, self.username.text() or None, self.password.text())
+            return open_signed_in(self.data_dir, self.username.text() or None, self.password.text())
         except DomainError as exc:
-            if exc.field is None and "password" in exc.en.lower():
+            if exc.field is None and ("password" in exc.en.lower() or "sign-in" in exc.en.lower()):
                 exc.field = "password"
             raise
         finally:

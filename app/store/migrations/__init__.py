@@ -19,6 +19,7 @@ from app.store.migrations import (
     m0006_roster_indexes,
     m0007_absence_reconciliation,
     m0008_drop_redundant_indexes,
+    m0009_audit_event,
 )
 
 Migration = Callable[[Any], None]  # takes a DB-API cursor inside an open transaction
@@ -32,5 +33,6 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (6, "roster and household indexes, measured on 100,000 students", m0006_roster_indexes.upgrade),
     (7, "absences and reconciliation dismissals", m0007_absence_reconciliation.upgrade),
     (8, "drop redundant student indexes", m0008_drop_redundant_indexes.upgrade),
+    (9, "the audit log", m0009_audit_event.upgrade),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]

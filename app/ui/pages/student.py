@@ -319,6 +319,11 @@ class StudentView(QWidget):
                 household_values = {
                     name: listing.value_text(session, "household", name, to_wire(getattr(file.household, name)))
                     for name, _text in HOUSEHOLD_FIELDS}
+        from app.services.audit import record_student_view
+
+        # Every view of a student's file is audited (DESIGN, Security).
+        with self.database.write() as session:
+            record_student_view(session, student_id)
         self.household_id = file.household.id if file.household is not None else None
         for name, value in values.items():
             self.profile_values[name].setText(value)
