@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.domain.codes import CampaignKind
 from app.domain.errors import ValidationError
 from app.services import campaigns
-from app.services.exchange import export_json
 from app.store import oplog
 from app.store.db import Database
-from app.store.models import DISTRICT_SCOPE, Campaign, Op
-
-
-def snapshot(database: Database) -> tuple[str, int]:
-    """Every synced record (canonical dump) and the number of ops: what a failed write must leave alone."""
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-        ops = session.scalar(select(func.count()).select_from(Op)) or 0
-    return out.getvalue(), ops
-
-
-@contextmanager
-def unchanged(database: Database) -> Iterator[None]:
-    before = snapshot(database)
-    yield
-    assert snapshot(database) == before
+from app.store.models import DISTRICT_SCOPE, Campaign
+from tests.services.support import unchanged
 
 
 def test_create_campaign_stores_code_dates_and_default_name(database: Database) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -14,11 +11,11 @@ from sqlalchemy import func, select
 from app.domain.codes import CaseOutcome, DropoutReason, ReturnMode
 from app.domain.errors import LifecycleError, NotFoundError, ValidationError
 from app.services import cases, registry
-from app.services.exchange import export_json
 from app.store import oplog
 from app.store.db import Database
-from app.store.models import DropoutCase, Op, PersuasionAttempt, RetentionFollowUp, Student
+from app.store.models import DropoutCase, PersuasionAttempt, RetentionFollowUp, Student
 from tests.conftest import TODAY
+from tests.services.support import unchanged
 
 DETECTED = date(2026, 9, 10)
 ATTEMPTED = date(2026, 9, 15)
@@ -28,20 +25,6 @@ CLOSED = date(2026, 11, 1)
 PERSUADERS = [{"name": "黄老师", "phone": "138 7711 0001", "unit": "石埠小学"}, {"name": "韦𰻝"}]
 
 
-def snapshot(database: Database) -> tuple[str, int]:
-    """Every synced record (canonical dump) and the number of ops: what a failed write must leave alone."""
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-        ops = session.scalar(select(func.count()).select_from(Op)) or 0
-    return out.getvalue(), ops
-
-
-@contextmanager
-def unchanged(database: Database) -> Iterator[None]:
-    before = snapshot(database)
-    yield
-    assert snapshot(database) == before
 
 
 def refused(database: Database, error: type[Exception] | tuple[type[Exception], ...], fn: Any, *args: Any,

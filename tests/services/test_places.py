@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from sqlalchemy import func, select
 
 from app.domain.codes import SchoolType
 from app.domain.errors import NotFoundError, ValidationError
 from app.services import places
-from app.services.exchange import export_json
 from app.store import oplog
 from app.store.db import Database
 from app.store.models import DISTRICT_SCOPE, Hamlet, Op, School, Township, Village
-
-
-def snapshot(database: Database) -> tuple[str, int]:
-    """Every synced record (canonical dump) and the number of ops: what a failed write must leave alone."""
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-        ops = session.scalar(select(func.count()).select_from(Op)) or 0
-    return out.getvalue(), ops
-
-
-@contextmanager
-def unchanged(database: Database) -> Iterator[None]:
-    before = snapshot(database)
-    yield
-    assert snapshot(database) == before
+from tests.services.support import unchanged
 
 
 def test_township_village_hamlet_are_stored_under_the_district_scope(database: Database) -> None:

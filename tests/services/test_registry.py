@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from app.domain.codes import RegistryChangeType, SchoolType
 from app.domain.errors import LifecycleError, NotFoundError, ValidationError
 from app.services import places, registry
-from app.services.exchange import export_json
 from app.store import oplog
 from app.store.db import Database
-from app.store.models import Op, RegistryChange, School, Student
+from app.store.models import RegistryChange, School, Student
+from tests.services.support import unchanged
 
 TODAY_TEXT = "2026-11-29"
 
 
-def snapshot(database: Database) -> tuple[str, int]:
-    """Every synced record (canonical dump) and the number of ops: what a failed write must leave alone."""
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-        ops = session.scalar(select(func.count()).select_from(Op)) or 0
-    return out.getvalue(), ops
-
-
-@contextmanager
-def unchanged(database: Database) -> Iterator[None]:
-    before = snapshot(database)
-    yield
-    assert snapshot(database) == before
 
 
 def change(database: Database, student_id: str, kind: RegistryChangeType | str, on: date | str = date(2026, 11, 2),

@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.domain.codes import Term
 from app.domain.errors import NotFoundError, ValidationError
 from app.services import campaigns, registry, return_checks
-from app.services.exchange import export_json
 from app.store import oplog
 from app.store.db import Database
-from app.store.models import Op, ReturnCheck, Student
+from app.store.models import ReturnCheck, Student
 from tests.conftest import TODAY
-
-
-def snapshot(database: Database) -> tuple[str, int]:
-    """Every synced record (canonical dump) and the number of ops: what a failed write must leave alone."""
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-        ops = session.scalar(select(func.count()).select_from(Op)) or 0
-    return out.getvalue(), ops
-
-
-@contextmanager
-def unchanged(database: Database) -> Iterator[None]:
-    before = snapshot(database)
-    yield
-    assert snapshot(database) == before
+from tests.services.support import unchanged
 
 
 def checks(database: Database) -> list[tuple[int, str, date, bool, str | None]]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import Any, cast
@@ -20,28 +18,15 @@ from app.services.exchange import export_json
 from app.services.roster import BatchError, HouseholdInput, MemberInput, StudentInput
 from app.store import oplog
 from app.store.db import Database
-from app.store.models import Household, HouseholdMember, Op, School, Student
+from app.store.models import Household, HouseholdMember, School, Student
 from tests.conftest import TODAY, birth_for_grade, make_student_input
+from tests.services.support import unchanged
 
 
 def make_input(school_id: str, **kwargs: Any) -> StudentInput:
     return cast(StudentInput, make_student_input(school_id, **kwargs))
 
 
-def snapshot(database: Database) -> tuple[str, int]:
-    """Every synced record (canonical dump) and the number of ops: what a failed write must leave alone."""
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-        ops = session.scalar(select(func.count()).select_from(Op)) or 0
-    return out.getvalue(), ops
-
-
-@contextmanager
-def unchanged(database: Database) -> Iterator[None]:
-    before = snapshot(database)
-    yield
-    assert snapshot(database) == before
 
 
 def student_count(database: Database) -> int:
