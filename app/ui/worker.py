@@ -10,13 +10,20 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from app.ui.qt import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication
+
+from app.ui.qt import QObject, Qt, QThread, Signal
 
 Report = Callable[[str, float], None]
 
 
 class Cancelled(Exception):
     """The user cancelled the task."""
+
+
+# Every started task stays referenced here until its thread has ended: a page closed mid-sync or mid-import
+# must not take the running QThread with it (Qt aborts the process when a running QThread is destroyed).
+RUNNING: set[Task] = set()
 
 
 class Task(QObject):
@@ -33,7 +40,13 @@ class Task(QObject):
         self._thread.started.connect(self._run)
 
     def start(self) -> None:
+        RUNNING.add(self)
+        # Direct: the task's own thread has no event loop left when ``finished`` is emitted.
+        self._thread.finished.connect(self._forget, Qt.ConnectionType.DirectConnection)
         self._thread.start()
+
+    def _forget(self) -> None:
+        RUNNING.discard(self)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -54,4 +67,9 @@ class Task(QObject):
         else:
             self.succeeded.emit(result)
         finally:
+            # Hand the task back to the UI thread, where the last reference to it is dropped: a QObject must
+            # be destroyed by the thread it lives in, and this worker thread is about to end.
+            app = QCoreApplication.instance()
+            if app is not None:
+                self.moveToThread(app.thread())
             self._thread.quit()
