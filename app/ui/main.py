@@ -252,8 +252,14 @@ class DemoDialog(_Form):
         self.task.progressed.connect(self._progressed)
         self.task.succeeded.connect(self._done)
         self.task.failed.connect(self._failed)
-        self.progress.canceled.connect(self.task.cancel)
+        # Through a method of this dialog: a slot of the task itself would be queued to the worker thread,
+        # which is busy generating and would never see the cancel.
+        self.progress.canceled.connect(self._cancel)
         self.task.start()
+
+    def _cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
 
     def _progressed(self, _stage: str, fraction: float) -> None:
         if self.progress is not None:

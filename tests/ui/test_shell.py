@@ -141,8 +141,12 @@ def test_a_cancelled_demo_keeps_nothing(qtbot: QtBot, data_dir: Path, chinese: s
     dialog.password.setText(PASSWORD)
     dialog.repeat.setText(PASSWORD)
     dialog.submit()
-    assert dialog.task is not None
-    dialog.task.cancel()
+    assert dialog.task is not None and dialog.progress is not None
+    from PySide6.QtWidgets import QPushButton
+
+    button = dialog.progress.findChild(QPushButton)
+    assert button is not None
+    button.click()  # the progress dialog's own Cancel button, as the teacher presses it
     qtbot.waitUntil(lambda: "已取消" in dialog.error.text(), timeout=60_000)
     assert dialog.database is None and not folder_exists(data_dir)
     assert dialog.task.wait(10_000)

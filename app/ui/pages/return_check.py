@@ -230,7 +230,8 @@ class ReturnCheckPage(QWidget):
                                             self)
             self.progress.setWindowModality(Qt.WindowModality.WindowModal)
             self.progress.setMinimumDuration(400)
-            self.progress.canceled.connect(task.cancel)
+            # A method of this page, not the task's slot: that would be queued to the busy worker thread.
+            self.progress.canceled.connect(self._cancel)
             task.progressed.connect(self._progressed)  # a bound method: it must run on the UI thread
         self.task = task
         self._update_buttons()
@@ -239,6 +240,10 @@ class ReturnCheckPage(QWidget):
     def _progressed(self, _stage: str, fraction: float) -> None:
         if self.progress is not None:
             self.progress.setValue(int(fraction * 100))
+
+    def _cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
 
     def _done(self) -> None:
         if self.progress is not None:
