@@ -165,6 +165,7 @@ class Database:
         )
         event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         event.listen(self.engine, "before_cursor_execute", _guard)
+        event.listen(self.engine, "checkin", oplog.narrow_cache)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self.sessions, "after_transaction_end", lambda s, t: oplog.forget_writer(s))
         self._write_lock = threading.RLock()

@@ -221,6 +221,38 @@ def _cursor(session: Session) -> Any:
     return session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
 
 
+#: SQLite's page cache (KiB) for a transaction that writes many rows; the connection returns to its own
+#: default when it goes back to the pool (``app.store.db``).
+WIDE_CACHE_KIB = 65536
+WIDE_CACHE_ROWS = 2000
+_NORMAL_CACHE = "jiafang.normal_cache_size"
+
+
+def widen_cache(session: Session, rows: int) -> None:
+    """Give this transaction's connection a 64 MiB page cache when it writes many rows.
+
+    A student goes into eight B-trees (the table and the roster's covering indexes); with the default
+    cache, an import of 100,000 students evicts and re-reads index pages all the time, and with SQLCipher
+    each of those is decrypted and re-encrypted: measured, the student inserts take 8.3 s instead of 2.8 s.
+    The memory is given back when the connection returns to the pool, so a screen that only reads keeps the
+    small cache (the roster's memory bound).
+    """
+    if rows < WIDE_CACHE_ROWS:
+        return
+    pooled = session.connection().connection
+    if _NORMAL_CACHE not in pooled.info:
+        raw = pooled.driver_connection
+        pooled.info[_NORMAL_CACHE] = int(raw.execute("PRAGMA cache_size").fetchone()[0])  # type: ignore[union-attr]
+        raw.execute(f"PRAGMA cache_size = -{WIDE_CACHE_KIB}")  # type: ignore[union-attr]
+
+
+def narrow_cache(dbapi_connection: Any, record: Any) -> None:
+    """Pool check-in: a connection that widened its cache for a large write gives the memory back."""
+    normal = record.info.pop(_NORMAL_CACHE, None)
+    if dbapi_connection is not None and normal is not None:
+        dbapi_connection.execute(f"PRAGMA cache_size = {int(normal)}")
+
+
 class LogStore:
     """Encodes ops into op_log rows and back, for one transaction of one session."""
 
@@ -238,9 +270,11 @@ class LogStore:
             self._by_text[text], self._by_id[found] = found, text
         return found
 
-    def encode(self, op: OpRecord) -> tuple[Any, ...]:
+    def encode(self, op: OpRecord, positional: list[Any] | None = None) -> tuple[Any, ...]:
+        """The op_log row of an op; a create op's ``positional`` values may be given if already computed."""
         if op.prev is None:
-            values = _positional(CODECS[op.tbl], op.data, defaults=False)
+            values = list(positional if positional is not None else _positional(CODECS[op.tbl], op.data,
+                                                                                defaults=False))
             while values and values[-1] is None:
                 values.pop()
             data = _dumps(values)
@@ -375,9 +409,11 @@ def _positional(codec: TableCodec, values: Mapping[str, Any], *, defaults: bool 
 
 
 def _table_row(codec: TableCodec, row_id: str, positional: Sequence[Any]) -> tuple[Any, ...]:
-    return (row_id, *[codec.column_absent[i] if value is None else
-                      (_dumps(value) if i in codec.json_positions else value)
-                      for i, value in enumerate(positional)])
+    row = [absent if value is None else value for value, absent in zip(positional, codec.column_absent, strict=True)]
+    for i in codec.json_positions:
+        if positional[i] is not None:
+            row[i] = _dumps(positional[i])
+    return (row_id, *row)
 
 
 def create_many(session: Session, model: type[Synced], rows: Sequence[Mapping[str, Any]],
@@ -390,6 +426,7 @@ def create_many(session: Session, model: type[Synced], rows: Sequence[Mapping[st
     user = None if op_writer.user_id is None else store.atom(op_writer.user_id)
     scope_index = codec.fields.index("scope")
     row_ids = list(ids) if ids is not None else [uuid7() for _ in rows]
+    widen_cache(session, len(row_ids))
     op_rows: list[tuple[Any, ...]] = []
     table_rows: list[tuple[Any, ...]] = []
     for row_id, values in zip(row_ids, rows, strict=True):
@@ -546,13 +583,17 @@ def apply_remote(session: Session, ops: Iterable[OpRecord]) -> ApplyResult:
                 new_ops.append(op)
     if not new_ops:
         return result
+    widen_cache(session, len(new_ops))
     row_ids = sorted({op.row_id for op in new_ops})
     prior: set[str] = set()
     for start in range(0, len(row_ids), 500):
         chunk = row_ids[start:start + 500]
         cur.execute(f"SELECT DISTINCT row_id FROM op_log WHERE row_id IN ({', '.join('?' for _ in chunk)})", chunk)
         prior.update(r[0] for r in cur.fetchall())
-    store.insert(new_ops)
+    # A create op's values in field order serve both its log row and, for a row that has no other op,
+    # its table row: a first sync brings every record of a school, each as one create op.
+    creates = {id(op): _positional(CODECS[op.tbl], op.data, defaults=False) for op in new_ops if op.prev is None}
+    cur.executemany(INSERT_OP, [store.encode(op, creates.get(id(op))) for op in new_ops])
     result.applied = len(new_ops)
     for op in new_ops:
         if op_writer.clock.receive(op.hlc):
@@ -561,6 +602,12 @@ def apply_remote(session: Session, ops: Iterable[OpRecord]) -> ApplyResult:
     for op in new_ops:
         if op.row_id not in prior:
             grouped[(op.tbl, op.row_id)].append(op)
+    fresh: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for key, row_ops_ in list(grouped.items()):
+        if len(row_ops_) == 1 and row_ops_[0].prev is None:
+            only = row_ops_[0]
+            fresh[only.tbl].append(_table_row(CODECS[only.tbl], only.row_id, creates[id(only)]))
+            del grouped[key]
     again = sorted({op.row_id for op in new_ops if op.row_id in prior})
     for start in range(0, len(again), 500):
         chunk = again[start:start + 500]
@@ -571,8 +618,8 @@ def apply_remote(session: Session, ops: Iterable[OpRecord]) -> ApplyResult:
     states = [state for (table, row_id), row_ops_ in grouped.items()
               if (state := resolve_row(table, row_id, row_ops_)) is not None]
     _upsert_many(cur, [st for st in states if st.row_id in prior])
-    _insert_new(cur, [st for st in states if st.row_id not in prior])
-    result.rows = len(states)
+    _insert_new(cur, [st for st in states if st.row_id not in prior], fresh)
+    result.rows = len(states) + sum(len(rows) for rows in fresh.values())
     op_writer.save_state(cur)
     return result
 
@@ -596,15 +643,17 @@ def _upsert_many(cur: Any, states: Sequence[RowState]) -> None:
                          for st in by_table[table] for name, heads in st.conflicts().items()])
 
 
-def _insert_new(cur: Any, states: Sequence[RowState]) -> None:
-    """Store rows that had no history here: plain inserts, and no conflict can exist yet."""
+def _insert_new(cur: Any, states: Sequence[RowState], fresh: Mapping[str, list[tuple[Any, ...]]]) -> None:
+    """Store rows that had no history here: plain inserts, and no conflict can exist yet. ``fresh`` holds
+    table rows already made from a lone create op."""
     by_table: dict[str, list[RowState]] = defaultdict(list)
     for state in states:
         by_table[state.table].append(state)
-    for table in sorted(by_table, key=lambda t: APPLY_ORDER[t]):
+    for table in sorted(set(by_table) | set(fresh), key=lambda t: APPLY_ORDER[t]):
         codec = CODECS[table]
-        cur.executemany(_insert_sql(codec), [(st.row_id, *(codec.to_column(n, st.values[n]) for n in codec.fields))
-                                             for st in by_table[table]])
+        cur.executemany(_insert_sql(codec), [
+            *fresh.get(table, ()),
+            *((st.row_id, *(codec.to_column(n, st.values[n]) for n in codec.fields)) for st in by_table[table])])
         conflicts = [(table, st.row_id, name, _dumps([h.key for h in heads]))
                      for st in by_table[table] for name, heads in st.conflicts().items()]
         if conflicts:
@@ -681,6 +730,7 @@ def rebuild_all(session: Session) -> int:
     """Rewrite every synced row from the log (repair after a difference); returns the rows written."""
     written = 0
     group: list[OpRecord] = []
+    widen_cache(session, WIDE_CACHE_ROWS)
     cur = _cursor(session)
     for table in sorted(CODECS, key=lambda t: APPLY_ORDER[t], reverse=True):
         cur.execute(f"DELETE FROM {table}")

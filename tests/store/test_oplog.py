@@ -15,7 +15,7 @@ from app.services.exchange import export_json
 from app.services.roster import add_student, edit_student
 from app.store import clock, oplog
 from app.store.db import BypassError, Database, create_folder
-from app.store.models import Conflict, School, Student
+from app.store.models import Conflict, Household, School, Student
 from tests.conftest import PASSWORD, TODAY, make_student_input
 
 
@@ -251,3 +251,49 @@ def test_no_head_is_lost_when_two_devices_write_blind() -> None:
         assert state is not None
         assert state.values["name"] == "right"  # same hlc: the larger device id wins, everywhere
         assert set(state.conflicts()) == {"name"}
+
+
+def _cache_kib(session: object) -> int:
+    return int(session.connection().exec_driver_sql("PRAGMA cache_size").scalar())  # type: ignore[attr-defined]
+
+
+def test_a_large_write_widens_the_page_cache_and_gives_it_back(database: Database, school: School) -> None:
+    rows = [{"scope": school.id, "head_name": f"户主{i}", "hardship": ["registered_poor"] if i % 3 else []}
+            for i in range(oplog.WIDE_CACHE_ROWS)]
+    with database.write() as session:
+        normal = _cache_kib(session)
+        assert normal > -oplog.WIDE_CACHE_KIB
+        oplog.create_many(session, Household, rows[:10])
+        assert _cache_kib(session) == normal  # a few rows: the normal cache does
+        oplog.create_many(session, Household, rows)
+        assert _cache_kib(session) == -oplog.WIDE_CACHE_KIB
+    # Every pooled connection is back to the normal cache once the write is over (the screens' memory).
+    sessions = [database.sessions() for _ in range(4)]
+    try:
+        assert {_cache_kib(s) for s in sessions} == {normal}
+    finally:
+        for s in sessions:
+            s.close()
+
+
+def test_received_new_rows_are_stored_as_their_create_ops_say(tmp_path: Path, school: School,
+                                                             database: Database) -> None:
+    """Rows that arrive with nothing but their create op take the short path into the table; list, bool
+    and absent fields must come out exactly as a rebuild from the log makes them."""
+    with database.write() as session:
+        oplog.create_many(session, Household, [
+            {"scope": school.id, "head_name": "韦大山", "hardship": ["registered_poor", "low_income"]},
+            {"scope": school.id, "head_name": "黄二", "phone": None, "hardship": []}])
+        first_id = add_student(session, make_student_input(school.id), today=TODAY).id
+        edit_student(session, first_id, class_name="5班", today=TODAY)  # create + edit: the merge path
+    other = create_folder(tmp_path / "other", username="admin", password=PASSWORD)
+    try:
+        with other.write() as session:
+            result = oplog.apply_remote(session, _ops(database))
+            assert result.applied == len(_ops(database))
+        assert _dump(other) == _dump(database)
+        with other.read() as session:
+            assert oplog.compare_with_log(session) == []
+            assert session.get(Student, first_id).class_name == "5班"  # type: ignore[union-attr]
+    finally:
+        other.close()
