@@ -27,7 +27,7 @@ from app.config import BACKUP_DIR, DATABASE_FILE, KEYSLOT_FILE
 from app.domain.codes import UserRole
 from app.domain.errors import DomainError
 from app.store import oplog
-from app.store.errors import StoreError, translate
+from app.store.errors import StoreError, WriterBusy, translate
 from app.store.ids import uuid7
 from app.store.keys import KeyRing, new_data_key
 from app.store.machine import machine_fingerprint
@@ -189,13 +189,17 @@ class Database:
             session.close()
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, wait: float | None = None) -> Iterator[Session]:
         """A session whose work is committed at the end, or rolled back entirely on any error.
 
         One writer at a time (SQLite allows no more); errors, including at commit, come out as StoreError
-        or the service's DomainError, with the database as it was.
+        or the service's DomainError, with the database as it was. ``wait`` bounds the wait for another
+        writer in seconds (WriterBusy after it): the screen's draft saves must not freeze the window while
+        a long sync or import holds the writer.
         """
-        with self._write_lock:
+        if not self._write_lock.acquire(timeout=-1 if wait is None else wait):
+            raise WriterBusy()
+        try:
             session = self.sessions()
             self._tag(session)
             try:
@@ -212,6 +216,8 @@ class Database:
                 raise
             finally:
                 session.close()
+        finally:
+            self._write_lock.release()
 
     def _tag(self, session: Session) -> None:
         if self.user is not None:

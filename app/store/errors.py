@@ -11,6 +11,14 @@ class StoreError(DomainError):
     """The record store could not do what was asked; the data is as it was before."""
 
 
+class WriterBusy(StoreError):
+    """Another piece of work of this app (a sync, an import) is writing; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("正在同步或导入，数据暂时不能写入；稍后会自动再试。",
+                         "A sync or import is writing; this will be saved a moment later.")
+
+
 def _text_of(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None)
     return str(orig if orig is not None else exc).lower()

@@ -45,3 +45,34 @@ def test_english_messages_follow_the_language(database: Database) -> None:
     error = StoreError("磁盘已满", "The disk is full")
     assert str(error) == "The disk is full"
     assert isinstance(error, DomainError)
+
+
+def test_a_bounded_wait_for_a_busy_writer_says_so_and_writes_nothing(database: Database, school: School) -> None:
+    """A screen's draft save gives up after ``wait`` seconds while a sync or import holds the writer."""
+    import threading
+
+    from app.services.roster import add_student
+    from app.store.errors import WriterBusy
+
+    holding, release = threading.Event(), threading.Event()
+
+    def long_sync() -> None:
+        with database.write():
+            holding.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=long_sync)
+    worker.start()
+    try:
+        assert holding.wait(10)
+        before = _dump(database)
+        with pytest.raises(WriterBusy) as caught, database.write(wait=0.05) as session:
+            add_student(session, make_student_input(school.id), today=TODAY)
+        assert "同步或导入" in caught.value.zh and "sync or import" in caught.value.en
+        assert _dump(database) == before
+    finally:
+        release.set()
+        worker.join()
+    with database.write(wait=0.05) as session:  # free again: the same call goes through
+        add_student(session, make_student_input(school.id), today=TODAY)
+    assert _dump(database) != before
