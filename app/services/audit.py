@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.codes import UserRole
@@ -156,18 +156,39 @@ def require_admin(role: UserRole | str | None) -> None:
         raise PermissionDenied("只有管理员可以进行这项操作。", "Only an administrator may do this.")
 
 
-def list_events(session: Session, *, role: UserRole | str | None, since: datetime | None = None,
-                limit: int | None = None) -> list[AuditLine]:
-    """The audit log, oldest first (administrators only)."""
-    require_admin(role)
-    query = select(AuditEvent, User.username).outerjoin(User, User.id == AuditEvent.user_id)
+def _filtered(query: Any, since: datetime | None, until: datetime | None, action: AuditAction | str | None) -> Any:
     if since is not None:
         query = query.where(AuditEvent.at >= since)
-    query = query.order_by(AuditEvent.at, AuditEvent.device_id, AuditEvent.chain_seq)
+    if until is not None:
+        query = query.where(AuditEvent.at < until)
+    if action:
+        query = query.where(AuditEvent.action == AuditAction(action).value)
+    return query
+
+
+def list_events(session: Session, *, role: UserRole | str | None, since: datetime | None = None,
+                limit: int | None = None, until: datetime | None = None, action: AuditAction | str | None = None,
+                newest_first: bool = False, offset: int = 0) -> list[AuditLine]:
+    """The audit log, oldest first (newest first with ``newest_first``), administrators only: events at or
+    after ``since`` and before ``until``, of one ``action`` when given; ``offset``/``limit`` for paging."""
+    require_admin(role)
+    query = _filtered(select(AuditEvent, User.username).outerjoin(User, User.id == AuditEvent.user_id),
+                      since, until, action)
+    order = (AuditEvent.at, AuditEvent.device_id, AuditEvent.chain_seq)
+    query = query.order_by(*(column.desc() for column in order) if newest_first else order)
+    if offset:
+        query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [AuditLine(e.id, e.at, e.device_id, e.chain_seq, e.user_id, name, e.action, e.target, e.detail)
             for e, name in session.execute(query)]
+
+
+def count_events(session: Session, *, role: UserRole | str | None, since: datetime | None = None,
+                 until: datetime | None = None, action: AuditAction | str | None = None) -> int:
+    """How many events :func:`list_events` lists with the same filters (administrators only)."""
+    require_admin(role)
+    return int(session.scalar(_filtered(select(func.count()).select_from(AuditEvent), since, until, action)) or 0)
 
 
 # ----------------------------------------------------------------------------- tamper evidence

@@ -1,8 +1,8 @@
 """The main window: navigation over the registered pages, the status bar, shortcuts and the idle lock.
 
 Pages come from :data:`app.ui.pages.REGISTRY` (each page module registers itself), so the window shows exactly
-the pages that exist. A page is built the first time it is shown, which keeps start-up short. What the window
-calls on a page, when the page has it:
+the pages that exist, less those whose ``PageSpec.roles`` leave out the signed-in user's role. A page is built
+the first time it is shown, which keeps start-up short. What the window calls on a page, when the page has it:
 
 - ``show_record(kind, id)``: ``navigate(kind, id)`` for a kind in the page's ``PageSpec.handles``;
 - ``on_shown()``: the page is shown again after another page (reread what may have changed);
@@ -47,6 +47,7 @@ from app.ui.qt import (
     QWidget,
     Signal,
 )
+from app.ui.widgets import clipboard
 
 # Mouse, keyboard, wheel and touch: what counts as someone at the laptop.
 _INPUT_EVENTS = frozenset({
@@ -224,7 +225,8 @@ class MainWindow(QMainWindow):
         self.database = database
         self.today = today
         self.context = PageContext(database=database, navigator=self)
-        self.specs: list[PageSpec] = load_pages().ordered()
+        role = database.user.role.value if database.user is not None else None
+        self.specs: list[PageSpec] = [spec for spec in load_pages().ordered() if spec.shown_to(role)]
         self.pages: dict[str, QWidget] = {}
         self.setObjectName("mainWindow")
 
@@ -264,6 +266,10 @@ class MainWindow(QMainWindow):
 
         minutes_ms = max(0, int(idle_lock_minutes)) * 60_000
         self.idle = IdleLock(self, minutes_ms if lock_timeout_ms is None else lock_timeout_ms)
+        # What the app copied (names, masked numbers) does not stay on the clipboard of a locked or closed app.
+        clipboard.guard()
+        self.idle.locked.connect(clipboard.clear_if_ours)
+        self.idle.locked.connect(self.mask_revealed)
         self.status_timer = QTimer(self)
         self.status_timer.timeout.connect(self.refresh_status)
         self.status_timer.start(STATUS_REFRESH_MS)
@@ -350,6 +356,13 @@ class MainWindow(QMainWindow):
     def lock_now(self) -> None:
         self.idle.lock()
 
+    def mask_revealed(self) -> None:
+        """Mask again every value revealed for one view (a student's ID number, say): locking ends the view."""
+        for widget in self.findChildren(QWidget):
+            mask_all = getattr(widget, "mask_all", None)
+            if callable(mask_all):
+                mask_all()
+
     # ------------------------------------------------------------------ status bar
     def refresh_status(self) -> None:
         with self.database.read() as session:
@@ -390,4 +403,5 @@ class MainWindow(QMainWindow):
                 return
         self.idle.stop()
         self.status_timer.stop()
+        clipboard.clear_if_ours()
         event.accept()

@@ -12,6 +12,7 @@ which releases the GIL).
 
 from __future__ import annotations
 
+import html
 import sys
 import threading
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from app.config import DATABASE_FILE, KEYSLOT_FILE, load_settings, save_setting
 from app.domain.errors import DomainError
 from app.domain.i18n import current_language
-from app.ui import theme
+from app.ui import crash, theme
 from app.ui.background import wait_for_background
 from app.ui.i18n import install_language
 from app.ui.qt import (
@@ -38,15 +39,18 @@ from app.ui.qt import (
     QPushButton,
     QRadioButton,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
 )
+from app.ui.widgets import clipboard
 from app.ui.worker import Cancelled, Task
 
 if TYPE_CHECKING:
     from app.store.db import Database
 
-__all__ = ["DemoDialog", "FirstRunDialog", "LoginDialog", "SetupDialog", "run", "sign_in", "warm_up"]
+__all__ = ["DemoDialog", "FirstRunDialog", "LoginDialog", "RecoveryDialog", "SetupDialog", "run", "sign_in",
+           "warm_up"]
 
 
 def _warm_up_imports() -> None:
@@ -350,14 +354,131 @@ class FirstRunDialog(QDialog):
             self.accept()
 
 
+class RecoveryDialog(_Form):
+    """A forgotten password: a new one with the district's recovery key (every record stays as it is)."""
+
+    def __init__(self, data_dir: Path, username: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.form.addRow(self.intro)
+        self.username = self.line("username", text=username)
+        self.key = self.line("key")
+        # The whole key in view while it is typed from the paper (eight groups of four).
+        self.key.setMinimumWidth(self.key.fontMetrics().horizontalAdvance("-".join(["XXXX"] * 8)) + 16)
+        self.password = self.line("password", secret=True)
+        self.repeat = self.line("repeat", secret=True)
+        #: The user whose password was reset, once it was.
+        self.reset_username: str | None = None
+        self.retranslate()
+        self.adjustSize()
+        (self.key if username else self.username).setFocus()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(self.tr("Reset a forgotten password"))
+        self.intro.setText(self.tr("With the recovery key the district keeps, give a user a new password. "
+                                   "Every record stays as it is; the reset is written to the audit log."))
+        for key, text in (("username", self.tr("User name")), ("key", self.tr("Recovery key")),
+                          ("password", self.tr("New password")), ("repeat", self.tr("Repeat new password"))):
+            self.field_labels[key].setText(text)
+        self.key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.ok_button.setText(self.tr("Set the new password"))
+
+    def submit(self) -> None:
+        from app.domain.errors import ValidationError
+        from app.services.recovery import WrongRecoveryKey, reset_password
+
+        self.clear_errors()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            if self.password.text() != self.repeat.text():
+                raise ValidationError("两次输入的密码不一致。", "The two passwords differ.", field="repeat")
+            result = reset_password(self.data_dir, self.username.text(), self.key.text(), self.password.text())
+        except WrongRecoveryKey as exc:
+            exc.field = "key"
+            self.show_error(exc)
+            return
+        except DomainError as exc:
+            self.show_error(exc)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.reset_username = result.username
+        self.accept()
+
+
 class LoginDialog(_Form):
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
         self.username = self.line("username", text="admin")
         self.password = self.line("password", secret=True)
+        self.notice = QLabel()
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.form.addRow(self.notice)
+        self.notice_row = self.form.rowCount() - 1
+        self.form.setRowVisible(self.notice_row, False)
+        self.forgot = QLabel()
+        self.forgot.setObjectName("forgotPassword")
+        self.forgot.setWordWrap(True)
+        self.forgot.setTextFormat(Qt.TextFormat.RichText)
+        self.forgot.linkActivated.connect(lambda _link: self.open_recovery())
+        self.form.addRow("", self.forgot)
+        #: Whether this data folder has a recovery key; None until looked up (its module is slow to import, so
+        #: it is looked up once the window is up, not before it appears).
+        self.recovery_available: bool | None = None
+        self.recovery_dialog: RecoveryDialog | None = None
         self.retranslate()
         self.password.setFocus()
+        QTimer.singleShot(0, self, self.check_recovery)
+
+    def check_recovery(self) -> bool:
+        """Look up whether the folder has a recovery key (once) and say so next to the link."""
+        if self.recovery_available is None:
+            from app.services.recovery import has_recovery_key
+
+            try:
+                self.recovery_available = has_recovery_key(self.data_dir)
+            except (DomainError, OSError):
+                self.recovery_available = False
+            self._retitle_forgot()
+            self.adjustSize()  # the longer text wraps onto more lines
+        return self.recovery_available
+
+    def _retitle_forgot(self) -> None:
+        link = '<a href="recover">{}</a>'.format(html.escape(self.tr("Forgot password?"), quote=False))
+        if self.recovery_available is False:
+            self.forgot.setText(html.escape(self.tr(
+                "Forgot password? This data folder has no recovery key, so a password cannot be reset here; "
+                "ask your school's administrator."), quote=False))
+        else:
+            self.forgot.setText(link)
+
+    def open_recovery(self) -> None:
+        if not self.check_recovery():
+            return
+        self.recovery_dialog = RecoveryDialog(self.data_dir, self.username.text(), self)
+        self.recovery_dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.recovery_dialog.finished.connect(self._recovery_finished)
+        self.recovery_dialog.open()
+
+    def _recovery_finished(self, result: int) -> None:
+        dialog, self.recovery_dialog = self.recovery_dialog, None
+        if dialog is None:
+            return
+        if result == QDialog.DialogCode.Accepted and dialog.reset_username:
+            self.clear_errors()
+            self.username.setText(dialog.reset_username)
+            self.password.clear()
+            self.notice.setText(self.tr("The password of {user} was reset. Sign in with the new password.")
+                                .format(user=dialog.reset_username))
+            self.form.setRowVisible(self.notice_row, True)
+            self.adjustSize()
+            self.password.setFocus()
+        dialog.deleteLater()
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -365,6 +486,7 @@ class LoginDialog(_Form):
         self.field_labels["username"].setText(self.tr("User name"))
         self.field_labels["password"].setText(self.tr("Password"))
         self.ok_button.setText(self.tr("Sign in"))
+        self._retitle_forgot()
 
     def attempt(self) -> Database:
         from app.services.signin import sign_in as open_signed_in
@@ -399,6 +521,7 @@ def run(data_dir: Path, *, lang: str | None = None) -> int:
     app.setApplicationName("Jiafang")
     settings = load_settings(data_dir)
     install_language(lang or str(settings["language"]))
+    crash.install(data_dir)  # from here on, an unhandled error keeps the drafts and writes a clean report
     warming = warm_up()
     database = sign_in(data_dir)
     if database is None:
@@ -408,6 +531,7 @@ def run(data_dir: Path, *, lang: str | None = None) -> int:
 
     window = MainWindow(database, idle_lock_minutes=int(load_settings(data_dir)["idle_lock_minutes"]))
     window.show()
+    app.aboutToQuit.connect(clipboard.clear_if_ours)  # whatever way the app ends, it takes its copies along
     try:
         return int(app.exec())
     finally:

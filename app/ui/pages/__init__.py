@@ -42,6 +42,10 @@ class PageSpec:
     order: int = 50
     handles: tuple[str, ...] = ()  # record kinds this page can show
     shortcut: str | None = None
+    roles: frozenset[str] | None = None  # the user roles (UserRole values) shown the page; None: every role
+
+    def shown_to(self, role: str | None) -> bool:
+        return self.roles is None or (role is not None and role in self.roles)
 
 
 @dataclass

@@ -2,7 +2,11 @@
 changes, and the history of every field (who changed it, when, from what, to what).
 
 Shown inside the roster page (which handles the "student" record kind). Everything is read in one
-transaction through :func:`app.services.listing.student_file`; ID numbers and phones are masked.
+transaction through :func:`app.services.listing.student_file`; ID numbers, phones and disability details are
+masked. A "Show" button next to the ID number, the household's phone and the disability reveals the value
+through :func:`app.services.access.reveal_field` (audited, refused for a role that may not see it) for this
+view only: showing another student, leaving the page or hiding the window masks it again. A revealed value
+cannot be selected, so it never reaches the clipboard.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
+
+from PySide6.QtGui import QHideEvent
 
 from app.domain.codes import (
     CaseOutcome,
@@ -22,8 +28,9 @@ from app.domain.codes import (
     VisitStatus,
 )
 from app.domain.contact import mask_phone
+from app.domain.errors import DomainError
 from app.domain.lifecycle import CaseStatus
-from app.services import listing
+from app.services import access, listing
 from app.store.oplog import to_wire
 from app.ui import theme
 from app.ui.i18n import QT_TRANSLATE_NOOP
@@ -128,6 +135,15 @@ CHANGE_COLUMNS = (
     Column("school", QT_TRANSLATE_NOOP("Columns", "School")),
     Column("reason", QT_TRANSLATE_NOOP("Columns", "Reason")),
 )
+# The masked fields a reveal shows in clear: field of access.reveal_field -> (table, the fields it shows).
+REVEALS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "id_number": ("student", ("id_number",)),
+    "phone": ("household", ("phone",)),
+    "disability": ("student", ("disability_type", "disability_grade")),
+}
+# Disability details are masked whole (the list's filter already tells whether there is one).
+HIDDEN_WHOLE = frozenset({"disability_type", "disability_grade"})
+
 HISTORY_COLUMNS = (
     Column("when", QT_TRANSLATE_NOOP("Columns", "When")),
     Column("who", QT_TRANSLATE_NOOP("Columns", "Who")),
@@ -169,6 +185,12 @@ class StudentView(QWidget):
         self.student_id: str | None = None
         self.household_id: str | None = None
         self.file: listing.StudentFile | None = None
+        # The reveals of this view: field of access.reveal_field -> {shown field: clear text}. Emptied by load()
+        # and when the view is hidden.
+        self.revealed: dict[str, dict[str, str]] = {}
+        self.masked_texts: dict[tuple[str, str], str] = {}  # (table, field) -> the text shown while masked
+        self.reveal_buttons: dict[str, QToolButton] = {}
+        self.reveal_errors: dict[str, theme.ErrorLabel] = {}
         layout = QVBoxLayout(self)
 
         header = QHBoxLayout()
@@ -197,7 +219,7 @@ class StudentView(QWidget):
         self.profile_labels: dict[str, QLabel] = {}
         profile = QWidget()
         grid = QGridLayout(profile)
-        grid.setColumnStretch(3, 1)  # the History button stays next to its value
+        grid.setColumnStretch(4, 1)  # the Show and History buttons stay next to their value
         for row, (name, _label_text) in enumerate(STUDENT_FIELDS):
             label = QLabel()
             value = QLabel()
@@ -205,17 +227,21 @@ class StudentView(QWidget):
             button = self._history_button("student", name)
             grid.addWidget(label, row, 0)
             grid.addWidget(value, row, 1)
-            grid.addWidget(button, row, 2)
+            grid.addWidget(button, row, 3)
+            self._reveal_widgets(grid, row, name)
             self.profile_labels[name] = label
             self.profile_values[name] = value
         grid.setRowStretch(len(STUDENT_FIELDS), 1)
+        # Wide enough for a revealed ID number, so revealing one does not shift the buttons beside it.
+        wide = self.fontMetrics().horizontalAdvance("450107200001011234") + 16
+        grid.setColumnMinimumWidth(1, wide)
         self.tabs.addTab(self._scroll(profile), "")
 
         # Household and guardians.
         household = QWidget()
         household_layout = QVBoxLayout(household)
         hform = QGridLayout()
-        hform.setColumnStretch(3, 1)
+        hform.setColumnStretch(4, 1)
         self.household_labels: dict[str, QLabel] = {}
         self.household_values: dict[str, QLabel] = {}
         for row, (name, _label_text) in enumerate(HOUSEHOLD_FIELDS):
@@ -224,9 +250,11 @@ class StudentView(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             hform.addWidget(label, row, 0)
             hform.addWidget(value, row, 1)
-            hform.addWidget(self._history_button("household", name), row, 2)
+            hform.addWidget(self._history_button("household", name), row, 3)
+            self._reveal_widgets(hform, row, name)
             self.household_labels[name] = label
             self.household_values[name] = value
+        hform.setColumnMinimumWidth(1, wide)
         household_layout.addLayout(hform)
         self.no_household = QLabel()
         household_layout.addWidget(self.no_household)
@@ -297,6 +325,26 @@ class StudentView(QWidget):
         self.history_buttons[(table, name)] = button
         return button
 
+    def _reveal_widgets(self, grid: QGridLayout, row: int, name: str) -> None:
+        """The Show button of a masked field (on the first row it reveals) and its error message."""
+        field = next((field for field, (_table, names) in REVEALS.items() if names[0] == name), None)
+        if field is None:
+            return
+        button = QToolButton()
+        button.setObjectName(f"reveal_{field}")
+        button.setAutoRaise(True)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        palette = button.palette()
+        palette.setColor(QPalette.ColorRole.ButtonText, palette.color(QPalette.ColorRole.Link))
+        button.setPalette(palette)
+        button.clicked.connect(lambda: self.toggle_reveal(field))
+        error = theme.ErrorLabel()
+        error.setObjectName(f"reveal_{field}_error")
+        grid.addWidget(button, row, 2)
+        grid.addWidget(error, row, 4)
+        self.reveal_buttons[field] = button
+        self.reveal_errors[field] = error
+
     def _open(self, kind: str, model: ListTableModel, index: QModelIndex) -> None:
         record_id = model.data(index, ID_ROLE)
         if record_id:
@@ -309,6 +357,9 @@ class StudentView(QWidget):
     # ------------------------------------------------------------------ loading
     def load(self, student_id: str) -> None:
         self.student_id = student_id
+        self.revealed.clear()
+        for error in self.reveal_errors.values():
+            error.setText("")
         with self.database.read() as session:
             self.file = file = listing.student_file(session, student_id)
             student = file.student
@@ -325,12 +376,83 @@ class StudentView(QWidget):
         with self.database.write() as session:
             record_student_view(session, student_id)
         self.household_id = file.household.id if file.household is not None else None
-        for name, value in values.items():
-            self.profile_values[name].setText(value)
-        for name, label in self.household_values.items():
-            label.setText(household_values.get(name, ""))
+        self.masked_texts = {("student", name): value for name, value in values.items()}
+        self.masked_texts.update({("household", name): household_values.get(name, "")
+                                  for name in self.household_values})
+        self._show_reveals()
         self._fill_tables()
         self._load_history()
+
+    # ------------------------------------------------------------------ masked fields
+    def _shown_text(self, table: str, name: str) -> str:
+        """A field's text as this view shows it now: clear when revealed, else masked."""
+        for field, (reveal_table, names) in REVEALS.items():
+            if reveal_table == table and name in names and field in self.revealed:
+                return self.revealed[field].get(name, "")
+        text = self.masked_texts.get((table, name), "")
+        return self.tr("(hidden)") if text and name in HIDDEN_WHOLE else text
+
+    def _show_reveals(self) -> None:
+        """Fill the profile and household values, and each Show button, from the current reveals."""
+        role = self.database.user.role if self.database.user is not None else None
+        for name, label in self.profile_values.items():
+            label.setText(self._shown_text("student", name))
+        for name, label in self.household_values.items():
+            label.setText(self._shown_text("household", name))
+        for field, (table, names) in REVEALS.items():
+            revealed = field in self.revealed
+            labels = self.profile_values if table == "student" else self.household_values
+            for name in names:
+                # A value shown in clear cannot be selected, so it is never copied out of the app.
+                labels[name].setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction if revealed
+                                                     else Qt.TextInteractionFlag.TextSelectableByMouse)
+            has_value = any(self.masked_texts.get((table, name)) for name in names)
+            button = self.reveal_buttons[field]
+            button.setVisible(has_value and role is not None and role in access.REVEALABLE[field])
+            button.setText(self.tr("Hide") if revealed else self.tr("Show"))
+            button.setToolTip(self.tr("Mask it again") if revealed else
+                              self.tr("Show the full value in this view only; this is recorded in the audit log"))
+
+    def toggle_reveal(self, field: str) -> None:
+        """Show a masked field in clear (audited), or mask a revealed one again."""
+        if field in self.revealed:
+            self.revealed.pop(field)
+        else:
+            self.reveal(field)
+        self._show_reveals()
+        self._load_history()
+
+    def reveal(self, field: str) -> None:
+        if self.student_id is None or self.database.user is None:
+            return
+        _table, names = REVEALS[field]
+        try:
+            with self.database.write() as session:
+                value = access.reveal_field(session, self.database.user, self.student_id, field)
+                if field == "disability":
+                    # "type/grade" codes, of the fields that have a value, as their labels.
+                    present = [name for name in names if self.masked_texts.get(("student", name))]
+                    shown = {name: listing.value_text(session, "student", name, code, mask=False)
+                             for name, code in zip(present, value.split("/"), strict=False)}
+                else:
+                    shown = {names[0]: value}
+        except DomainError as exc:
+            self.reveal_errors[field].setText(str(exc))
+            return
+        self.reveal_errors[field].setText("")
+        self.revealed[field] = shown
+
+    def mask_all(self) -> None:
+        """Mask every revealed value again (the view is hidden, or shows another student)."""
+        if self.revealed:
+            self.revealed.clear()
+            self._show_reveals()
+            self._load_history()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
+        # Leaving the student (back to the list, another page, the window minimised) ends the view.
+        self.mask_all()
+        super().hideEvent(event)
 
     def _yes_no(self, value: bool) -> str:
         return self.tr("Yes") if value else self.tr("No")
@@ -409,12 +531,19 @@ class StudentView(QWidget):
             self.history_empty.setText(self.tr("No household is recorded for this student."))
             return
         table, name = target
+        revealed = any(reveal_table == table and name in names and field in self.revealed
+                       for field, (reveal_table, names) in REVEALS.items())
+
+        def shown(session: Any, value: Any) -> str:
+            text = listing.value_text(session, table, name, value, mask=not revealed)
+            return self.tr("(hidden)") if text and name in HIDDEN_WHOLE and not revealed else text
+
         with self.database.read() as session:
             changes = listing.field_changes(session, table, row_id, name)
             rows = [(change.at.astimezone().strftime("%Y-%m-%d %H:%M"),
                      change.user or self.tr("a user of another laptop"),
-                     self.tr("(created)") if change.first else listing.value_text(session, table, name, change.old),
-                     listing.value_text(session, table, name, change.new)) for change in changes]
+                     self.tr("(created)") if change.first else shown(session, change.old),
+                     shown(session, change.new)) for change in changes]
         self.history.set_rows(rows)
         self.history_view.resizeColumnsToContents()
         self.history_empty.setText(self.tr("{count} change(s); the newest first. Nothing is ever overwritten: "
@@ -455,6 +584,7 @@ class StudentView(QWidget):
             self.history_field.setItemText(index, text)
         self._retitle_tabs()
         if self.file is not None:
+            self._show_reveals()
             self._fill_tables()
             self._load_history()
 
