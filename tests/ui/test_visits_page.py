@@ -331,3 +331,36 @@ def test_the_main_window_shows_the_pages_and_routes_visits_and_cases(qtbot: QtBo
     with database.read() as session:  # leaving the page hid the form, and hiding saved it
         assert session.get(Visit, visit_id).remarks == "closing the window saves this"  # type: ignore[union-attr]
     assert window.pages["cases"].view.case_id == case_id  # type: ignore[attr-defined]
+
+
+def test_autosave_gives_way_to_a_long_sync_and_keeps_the_input(qtbot: QtBot, database: Database,
+                                                               student: Student) -> None:
+    """A sync or import in the background holds the writer for a long time: the timer's save must not
+    freeze the window behind it. It says so, keeps what was typed, and saves at a later tick."""
+    import threading
+
+    page = open_page(qtbot, database, autosave=1)
+    visit_id = page.start_visit_for(student.id)
+    holding, release = threading.Event(), threading.Event()
+
+    def long_sync() -> None:
+        with database.write():
+            holding.set()
+            release.wait(30)
+
+    worker = threading.Thread(target=long_sync)
+    worker.start()
+    try:
+        assert holding.wait(10)
+        type_into(qtbot, page.form, "family_situation", "同步时写的字")
+        page.form.autosave()  # returns after the bounded wait instead of blocking until the sync ends
+        assert "同步或导入" in page.form.error.text()
+        assert page.form.dirty and text_of(page.form, "family_situation") == "同步时写的字"
+        assert page.form.autosave_timer.isActive()  # it tries again
+    finally:
+        release.set()
+        worker.join()
+    with qtbot.waitSignal(page.form.autosaved, timeout=4000):
+        pass
+    with database.read() as session:
+        assert session.get(Visit, visit_id).family_situation == "同步时写的字"  # type: ignore[union-attr]

@@ -64,6 +64,7 @@ from app.ui.widgets.signature import SignaturePad
 from app.ui.worker import Report, Task
 
 VALIDATE_DELAY_MS = 350  # check after a short pause in typing, not on every key
+AUTOSAVE_WAIT_SECONDS = 0.2  # the timer's save gives way to a running sync or import (then tries again)
 
 
 class SignatureBox(QGroupBox):
@@ -132,7 +133,7 @@ class VisitForm(QWidget):
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)  # not restarted by typing, so a save comes every N seconds
         self.autosave_timer.setInterval(max(1, seconds) * 1000)
-        self.autosave_timer.timeout.connect(self.save_now)
+        self.autosave_timer.timeout.connect(self.autosave)
         self.validate_timer = QTimer(self)
         self.validate_timer.setSingleShot(True)
         self.validate_timer.setInterval(VALIDATE_DELAY_MS)
@@ -410,13 +411,19 @@ class VisitForm(QWidget):
             problem = errors.get(name)
             block.set_error(str(problem) if problem else None)
 
-    def save_now(self) -> bool:
-        """Save the draft now (valid fields into the draft, the rest into the scratch); False if it failed."""
+    def autosave(self) -> None:
+        """The timer's save: it waits for the writer only briefly, so a long sync or import running in the
+        background never freezes the window; the input stays in the form and the next tick tries again."""
+        self.save_now(wait=AUTOSAVE_WAIT_SECONDS)
+
+    def save_now(self, *, wait: float | None = None) -> bool:
+        """Save the draft now (valid fields into the draft, the rest into the scratch); False if it failed.
+        ``wait`` bounds the wait for another writer (closing the form waits as long as it takes)."""
         self.autosave_timer.stop()
         if self.visit_id is None or self.read_only or not self.dirty:
             return True
         try:
-            with self.database.write() as session:
+            with self.database.write(wait=wait) as session:
                 result = drafts.autosave_visit(session, self.visit_id, self.raw())
         except (DomainError, StoreError) as exc:
             # Keep the input and try again at the next tick: the user may have the disk back by then.
