@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from app.domain.codes import UserRole
 from app.domain.errors import PermissionDenied, ValidationError
 from app.store import oplog
-from app.store.models import DISTRICT_SCOPE, AuditEvent, DeviceState, User
+from app.store.models import DISTRICT_SCOPE, AuditEvent, DeviceState, Student, User
 from app.store.types import utc_text
 
 
@@ -133,6 +133,8 @@ class AuditLine:
     action: str
     target: str | None
     detail: str | None
+    #: The student's name when the target is a student (admins read the log; they see names anyway).
+    target_name: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "at": utc_text(self.at), "device": self.device_id, "seq": self.chain_seq,
@@ -172,16 +174,17 @@ def list_events(session: Session, *, role: UserRole | str | None, since: datetim
     """The audit log, oldest first (newest first with ``newest_first``), administrators only: events at or
     after ``since`` and before ``until``, of one ``action`` when given; ``offset``/``limit`` for paging."""
     require_admin(role)
-    query = _filtered(select(AuditEvent, User.username).outerjoin(User, User.id == AuditEvent.user_id),
-                      since, until, action)
+    query = _filtered(select(AuditEvent, User.username, Student.name)
+                      .outerjoin(User, User.id == AuditEvent.user_id)
+                      .outerjoin(Student, Student.id == AuditEvent.target), since, until, action)
     order = (AuditEvent.at, AuditEvent.device_id, AuditEvent.chain_seq)
     query = query.order_by(*(column.desc() for column in order) if newest_first else order)
     if offset:
         query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    return [AuditLine(e.id, e.at, e.device_id, e.chain_seq, e.user_id, name, e.action, e.target, e.detail)
-            for e, name in session.execute(query)]
+    return [AuditLine(e.id, e.at, e.device_id, e.chain_seq, e.user_id, name, e.action, e.target, e.detail,
+                      student_name) for e, name, student_name in session.execute(query)]
 
 
 def count_events(session: Session, *, role: UserRole | str | None, since: datetime | None = None,

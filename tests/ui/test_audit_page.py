@@ -74,6 +74,7 @@ def test_lists_events_newest_first_and_the_model_passes_the_model_tester(
     assert actions[1] == ("显示完整信息" if lang == "zh" else "revealed a field")
     assert column(page, 4)[1] == ("身份证号" if lang == "zh" else "ID number")
     assert set(column(page, 1)) == {"admin"}
+    assert all(cell.startswith("韦小明 (") for cell in column(page, 3))  # the student, by name
     assert page.count_label.text() == ("共 4 条记录" if lang == "zh" else "4 event(s)")
     qtmodeltester.check(page.model)
     shot(page, f"audit-page-{lang}")

@@ -101,6 +101,9 @@ class AuditTableModel(PagedTableModel[AuditLine]):
         if key == "action":
             return action_label(row.action)
         if key == "target":
+            # A student is named (with the start of the id, for telling namesakes apart).
+            if row.target_name:
+                return f"{row.target_name} ({(row.target or '')[:8]})"
             return row.target or ""
         text = DETAILS.get(row.detail or "")
         return QCoreApplication.translate(CONTEXT, text) if text else (row.detail or "")
