@@ -352,6 +352,13 @@ def cmd_sync_folder(args: argparse.Namespace) -> int:
     from sync.engine import sync_folder
     from sync.errors import SyncError
 
+    if args.revoke and not args.rekey:
+        print(_t("jiafang: --revoke 需要与 --rekey 一起使用", "jiafang: --revoke needs --rekey"), file=sys.stderr)
+        return EXIT_USAGE
+    if args.devices:
+        return _sync_folder_devices(args)
+    if args.rekey:
+        return _sync_folder_rekey(args)
     database = _open(args)
     try:
         passphrase = _sync_passphrase(args)
@@ -364,6 +371,50 @@ def cmd_sync_folder(args: argparse.Namespace) -> int:
                 raise
             passphrase = getpass.getpass(_t("同步口令：", "Sync passphrase: "))
             result = sync_folder(database, Path(args.path), passphrase)
+    finally:
+        database.close()
+    for line in result.lines():
+        print(line)
+    return EXIT_OK if result.ok else EXIT_USER_ERROR
+
+
+def _sync_folder_devices(args: argparse.Namespace) -> int:
+    """The share's devices as this laptop learnt them at its last sync: to find a lost laptop's id."""
+    from sync.rekey import known_devices
+
+    database = _open(args)
+    try:
+        devices = known_devices(database)
+    finally:
+        database.close()
+    for device in devices:
+        marks = []
+        if device.this_laptop:
+            marks.append(_t("本机", "this laptop"))
+        if device.revoked_upto is not None:
+            kept = device.revoked_upto
+            marks.append(_t(f"已撤销（保留前 {kept} 条）", f"revoked (first {kept} kept)"))
+        print("  ".join([device.device_id, device.name or "-", device.school_id or "-",
+                         _t(f"{device.applied} 条变更", f"{device.applied} changes"), *marks]))
+    return EXIT_OK
+
+
+def _sync_folder_rekey(args: argparse.Namespace) -> int:
+    """Lost laptop: a new share passphrase and key, revoking the lost devices (administrators)."""
+    from sync.rekey import rekey_share
+
+    passphrase = _sync_passphrase(args)
+    if not passphrase:
+        if sys.stdin is None or not sys.stdin.isatty():
+            raise UserError(f"更换口令需要新的同步口令（{SYNC_PASSPHRASE_ENV} 或 --passphrase-file）。",
+                            f"Changing the passphrase needs the new one ({SYNC_PASSPHRASE_ENV} or --passphrase-file).")
+        passphrase = getpass.getpass(_t("新的同步口令：", "New sync passphrase: "))
+        if getpass.getpass(_t("再输入一次：", "Again: ")) != passphrase:
+            raise UserError("两次输入的口令不一样，口令没有更换。", "The two passphrases differ; nothing was changed.")
+    database = _open(args)
+    try:
+        result = rekey_share(database, Path(args.path), passphrase, revoke=args.revoke or (),
+                             progress=None if args.quiet else _progress_printer())
     finally:
         database.close()
     for line in result.lines():
@@ -928,6 +979,15 @@ def build_parser() -> argparse.ArgumentParser:
     sync_folder_parser.add_argument("--passphrase-file", default=None,
                                     help="file holding the share passphrase (else $JIAFANG_SYNC_PASSPHRASE)")
     sync_folder_parser.add_argument("--quiet", action="store_true", help="no progress output")
+    folder_admin = sync_folder_parser.add_mutually_exclusive_group()
+    folder_admin.add_argument("--rekey", action="store_true",
+                              help="lost laptop: give the share a new passphrase and key (administrators; the new "
+                                   "passphrase from $JIAFANG_SYNC_PASSPHRASE or --passphrase-file)")
+    folder_admin.add_argument("--devices", action="store_true",
+                              help="list the share's devices as known at the last sync (to find a lost one's id)")
+    sync_folder_parser.add_argument("--revoke", action="append", default=None, metavar="DEVICE",
+                                    help="with --rekey: refuse this device's changes from now on (repeatable; a "
+                                         "unique prefix of the id will do)")
     sync_folder_parser.set_defaults(func=cmd_sync_folder)
     sync_server_parser = sync_kinds.add_parser("server", help="sync with the district server over HTTPS")
     sync_server_parser.add_argument("url", metavar="URL", help="the server, e.g. https://jiafang.example:8443")

@@ -5,6 +5,10 @@ Layout: ``JFB1`` | header length (4 bytes) | header JSON | body length (4 bytes)
 ciphertext of the zlib-compressed op list | Ed25519 signature (64) over everything before it. The header is
 readable without the key (format, deployment, origin, seq range) so a bundle can be filed and skipped
 without decrypting it; it is authenticated as the cipher's associated data and by the signature.
+
+After a share's passphrase was changed (sync/keyring.py) the header also names the key generation that sealed
+the bundle (``"key": N``, absent for generation 1, so bundles of the first key are as they always were), and a
+laptop that keeps the older keys still opens the bundles sealed before the change.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import hashlib
 import json
 import struct
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,15 +51,17 @@ def _op_row(op: OpRecord) -> list[Any]:
 
 
 def pack(ops: Sequence[OpRecord], *, deployment: str, prev_hash: str | None, schema: int, content_key: bytes,
-         signing_key: bytes) -> bytes:
-    """Seal and sign consecutive ops of one origin."""
+         signing_key: bytes, key_generation: int = 1) -> bytes:
+    """Seal and sign consecutive ops of one origin (``content_key`` is generation ``key_generation``)."""
     origin = ops[0].device_id
     seqs = [op.seq for op in ops]
     if any(op.device_id != origin for op in ops) or seqs != list(range(seqs[0], seqs[0] + len(seqs))):
         raise ValueError("a bundle holds consecutive ops of one device")
-    header = json.dumps({"format": FORMAT, "deployment": deployment, "origin": origin, "from": seqs[0],
-                         "to": seqs[-1], "prev": prev_hash, "schema": schema, "count": len(ops)},
-                        separators=(",", ":"), sort_keys=True).encode("utf-8")
+    fields = {"format": FORMAT, "deployment": deployment, "origin": origin, "from": seqs[0], "to": seqs[-1],
+              "prev": prev_hash, "schema": schema, "count": len(ops)}
+    if key_generation != 1:
+        fields["key"] = key_generation
+    header = json.dumps(fields, separators=(",", ":"), sort_keys=True).encode("utf-8")
     body = zlib.compress(json.dumps([_op_row(op) for op in ops], ensure_ascii=False,
                                     separators=(",", ":")).encode("utf-8"), 6)
     nonce, sealed = crypto.seal(content_key, body, header)
@@ -74,14 +80,23 @@ def read_header(data: bytes) -> dict[str, Any]:
         header = json.loads(data[8:8 + length])
         int(header["from"]), int(header["to"])
         str(header["origin"]), str(header["deployment"])
+        if int(header.get("key", 1)) < 1:
+            raise ValueError("key generation")
     except (ValueError, KeyError, TypeError):
         raise BundleError("同步包的头信息已损坏。", "The bundle's header is damaged.") from None
     return dict(header)
 
 
+def key_generation(header: Mapping[str, Any]) -> int:
+    return int(header.get("key", 1))
+
+
 def unpack(data: bytes, *, deployment: str, content_key: bytes, public_key_for: Callable[[str], bytes | None],
-           max_schema: int) -> Bundle:
-    """Verify and open a bundle; BundleError says clearly what is wrong with it."""
+           max_schema: int, keys: Mapping[int, bytes] | None = None) -> Bundle:
+    """Verify and open a bundle; BundleError says clearly what is wrong with it.
+
+    ``keys`` holds every share key generation this laptop knows (``content_key`` is generation 1 when it is
+    not given)."""
     header = read_header(data)
     if header.get("format") != FORMAT:
         raise BundleError(f"同步包格式 {header.get('format')} 不认识，请升级家访通。",
@@ -106,8 +121,15 @@ def unpack(data: bytes, *, deployment: str, content_key: bytes, public_key_for: 
     if not crypto.verify(public, data[end:], data[:end]):
         raise BundleError("同步包的签名不对：文件被改动过或已损坏。",
                           "The bundle's signature is wrong: altered or damaged.")
+    generation = key_generation(header)
+    key = (keys or {1: content_key}).get(generation)
+    if key is None:
+        raise BundleError("同步包是用更换口令后的新密钥加密的，本机还没有这个密钥：请输入新的同步口令"
+                          "（JIAFANG_SYNC_PASSPHRASE）后再同步。",
+                          "The bundle is sealed with the key of a newer share passphrase this laptop does not have; "
+                          "sync with the new passphrase (JIAFANG_SYNC_PASSPHRASE).")
     raw_header = data[8:body_at]
-    body = crypto.unseal(content_key, data[body_at + 4:body_at + 16], data[body_at + 16:end], raw_header)
+    body = crypto.unseal(key, data[body_at + 4:body_at + 16], data[body_at + 16:end], raw_header)
     if body is None:
         raise BundleError("同步包无法解密：文件被改动过或密钥不对。",
                           "The bundle cannot be decrypted: altered or wrong key.")

@@ -3,6 +3,8 @@
 
 Safety first: each bundle is applied in its own transaction (all of it or none), a bundle that fails its
 checks is set aside and reported while the others go on, and nothing on the share is ever overwritten.
+Before it applies other laptops' changes, a sync makes an automatic backup (see :func:`_backup_before_apply`).
+After a lost laptop, the share may have a new passphrase and key, and its devices revoked (sync/keyring.py).
 """
 
 from __future__ import annotations
@@ -35,10 +37,11 @@ from app.store.models import (
     SyncIdentity,
     SyncPeer,
     SyncRun,
+    SyncShareKey,
     VisitAttachment,
 )
 from sync import bundle as bundles
-from sync import crypto
+from sync import crypto, keyring
 from sync.errors import BundleError, SyncError
 from sync.folder import FolderShare, ShareWriteError, write_once
 
@@ -63,10 +66,14 @@ class SyncResult:
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (file, zh, en)
     waiting: list[str] = field(default_factory=list)
     write_problem: tuple[str, str] | None = None
+    new_key_generations: list[int] = field(default_factory=list)  # learnt from the share's new passphrase
+    backup: Path | None = None  # the automatic backup made before applying other laptops' changes
+    backup_problem: tuple[str, str] | None = None
+    deferred_ops: int = 0  # own routine audit events left for a later bundle (see _push)
 
     @property
     def ok(self) -> bool:
-        return not self.rejected and self.write_problem is None
+        return not self.rejected and self.write_problem is None and self.backup_problem is None
 
     def lines(self, lang: str | None = None) -> list[str]:
         zh = (lang or current_language()) == "zh"
@@ -78,6 +85,15 @@ class SyncResult:
                f"{self.blobs_received} out {self.blobs_sent}; {self.conflicts} conflicts to review."]
         if self.created_share:
             out.append("已在此文件夹建立新的同步文件夹。" if zh else "A new share was created in this folder.")
+        if self.new_key_generations:
+            out.append("已启用同步文件夹的新口令和新密钥；以后的同步不再需要输入口令。" if zh else
+                       "The share's new passphrase and key are in use; later syncs need no passphrase.")
+        if self.backup is not None:
+            out.append(f"同步前已自动备份：{self.backup.name}" if zh else
+                       f"Backed up automatically before the sync: {self.backup.name}")
+        if self.backup_problem:
+            out.append("同步前的自动备份没有做成（同步照常进行）：" + self.backup_problem[0] if zh else
+                       "The automatic backup before the sync failed (the sync went on): " + self.backup_problem[1])
         if self.new_device_id:
             out.append("本机数据库是复制或恢复来的，已改用新的设备编号，以免与原设备混淆。" if zh else
                        "This database was copied or restored; it now uses a new device id so it is not "
@@ -104,11 +120,13 @@ class SyncResult:
         return out
 
 
-def _device_record(identity: SyncIdentity, state: DeviceState) -> dict[str, Any]:
-    record = {"device": state.device_id, "name": state.device_name, "school": state.school_id,
-              "public_key": crypto.b64(crypto.public_key(identity.signing_key))}
+def _device_record(identity: SyncIdentity, state: DeviceState, ring: keyring.KeyRing) -> dict[str, Any]:
+    record: dict[str, Any] = {"device": state.device_id, "name": state.device_name, "school": state.school_id,
+                              "public_key": crypto.b64(crypto.public_key(identity.signing_key))}
+    if ring.current != 1:
+        record["key"] = ring.current  # absent for the first key: records made before any change stay as they were
     body = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return {**record, "mac": crypto.mac(identity.content_key, body)}
+    return {**record, "mac": crypto.mac(ring.key, body)}
 
 
 def _record_ok(record: dict[str, Any], content_key: bytes) -> bool:
@@ -132,7 +150,7 @@ def _join(database: Database, share: FolderShare, passphrase: str | None, result
             if not passphrase:
                 raise SyncError("这是一个新的同步文件夹：请设置同步口令（JIAFANG_SYNC_PASSPHRASE）以建立它。",
                                 "This is a new share: give a sync passphrase (JIAFANG_SYNC_PASSPHRASE) to create it.")
-            if len(passphrase) < 8:
+            if len(passphrase) < keyring.MIN_PASSPHRASE:
                 raise SyncError("同步口令至少需要 8 个字符。", "The sync passphrase needs at least 8 characters.")
             if identity is None:
                 identity = SyncIdentity(id=1, deployment_id=uuid7(), content_key=crypto.new_key(),
@@ -150,17 +168,24 @@ def _join(database: Database, share: FolderShare, passphrase: str | None, result
                                 "Another laptop created this share a moment ago; sync again.")
             return
         deployment = str(meta["deployment"])
+        records = share.key_records(deployment)
         if identity is not None:
             if identity.deployment_id != deployment:
                 raise SyncError("这个同步文件夹属于另一个部署（别的学校或学区），本机不能与它同步。",
                                 "This share belongs to another deployment; this laptop cannot sync with it.")
-            return
-        if not passphrase:
-            raise SyncError("第一次使用这个同步文件夹需要同步口令（JIAFANG_SYNC_PASSPHRASE）。",
-                            "Joining this share needs its passphrase (JIAFANG_SYNC_PASSPHRASE).")
-        content_key = crypto.unwrap_content_key(meta.get("content_key") or {}, passphrase, deployment)
-        session.add(SyncIdentity(id=1, deployment_id=deployment, content_key=content_key,
-                                 signing_key=crypto.new_signing_key(), key_device=_state(session).device_id))
+        else:
+            if not passphrase:
+                raise SyncError("第一次使用这个同步文件夹需要同步口令（JIAFANG_SYNC_PASSPHRASE）。",
+                                "Joining this share needs its passphrase (JIAFANG_SYNC_PASSPHRASE).")
+            content_key, later = keyring.open_share(records, meta, passphrase, deployment)
+            session.add(SyncIdentity(id=1, deployment_id=deployment, content_key=content_key,
+                                     signing_key=crypto.new_signing_key(), key_device=_state(session).device_id))
+            session.flush()
+            keyring.keep_opened(session, later)
+        if records:
+            # Raises SharePassphraseChanged (and this transaction changes nothing) when the share has a newer
+            # passphrase this laptop was not given.
+            result.new_key_generations = keyring.catch_up(session, records, passphrase, deployment)
 
 
 def _check_device_id(database: Database, share: FolderShare, result: SyncResult) -> None:
@@ -191,14 +216,25 @@ def _learn_devices(database: Database, share: FolderShare) -> None:
         identity = session.get(SyncIdentity, 1)
         assert identity is not None
         state = _state(session)
-        share.write_device(state.device_id, _device_record(identity, state))
+        ring = keyring.load(session)
+        share.write_device(state.device_id, _device_record(identity, state, ring))
         known = {d.device_id: d for d in session.scalars(select(SyncDevice))}
         for record in share.devices():
-            if not _record_ok(record, identity.content_key):
-                continue  # not made with the deployment's key: ignore rather than trust
+            try:
+                generation = int(record.get("key", 1))
+            except (TypeError, ValueError):
+                continue
+            key = ring.keys.get(generation)
+            if key is None or not _record_ok(record, key):
+                continue  # not made with a key of the deployment's: ignore rather than trust
             device_id = str(record["device"])
             public = crypto.unb64(str(record["public_key"]))
             held = known.get(device_id)
+            # Made with a key the lost laptop knows: believed only for a device the administrator listed when
+            # that key was retired, and only to learn it (a name change needs the current key).
+            if generation < ring.current and (
+                    held is not None or ring.listed_after(generation).get(device_id) != record["public_key"]):
+                continue
             if held is None:
                 session.add(SyncDevice(device_id=device_id, name=record.get("name"), school_id=record.get("school"),
                                        public_key=public))
@@ -213,6 +249,7 @@ def _pull(database: Database, share: FolderShare, result: SyncResult, progress: 
     with database.read() as session:
         identity = session.get(SyncIdentity, 1)
         assert identity is not None
+        ring = keyring.load(session)
         me = _state(session).device_id
         applied = {p.origin: p.applied_seq for p in session.scalars(select(SyncPeer))}
     files = [b for b in share.bundle_files() if b.origin != me and b.seq_to > applied.get(b.origin, 0)]
@@ -227,7 +264,7 @@ def _pull(database: Database, share: FolderShare, result: SyncResult, progress: 
             if cancelled():
                 raise SyncError("同步已取消；已导入的同步包保持有效。",
                                 "Sync cancelled; bundles already applied stay applied.")
-            outcome = _apply_file(database, identity, bundle_file, result)
+            outcome = _apply_file(database, identity.deployment_id, ring, bundle_file, result)
             if outcome == "wait":
                 waiting.append(bundle_file)
             else:
@@ -240,8 +277,22 @@ def _pull(database: Database, share: FolderShare, result: SyncResult, progress: 
         pending = waiting
 
 
-def _apply_file(database: Database, identity: SyncIdentity, bundle_file: Any, result: SyncResult) -> str:
+REVOKED_ZH = "来自已撤销的设备（丢失的电脑），是撤销之后写的，不导入。这台设备撤销之前的数据不受影响。"
+REVOKED_EN = ("it comes from a revoked device (a lost laptop) and was written after the revocation: not applied. "
+              "That device's earlier data is kept.")
+
+
+def _revoked_after(ring: keyring.KeyRing, origin: str, seq_to: int) -> bool:
+    upto = ring.revoked.get(origin)
+    return upto is not None and seq_to > upto
+
+
+def _apply_file(database: Database, deployment: str, ring: keyring.KeyRing, bundle_file: Any,
+                result: SyncResult) -> str:
     name = f"{bundle_file.origin[:8]}/{bundle_file.path.name}"
+    if _revoked_after(ring, bundle_file.origin, bundle_file.seq_to):
+        result.rejected.append((name, REVOKED_ZH, REVOKED_EN))
+        return "rejected"
     try:
         data = bundle_file.path.read_bytes()
     except OSError as exc:
@@ -251,7 +302,7 @@ def _apply_file(database: Database, identity: SyncIdentity, bundle_file: Any, re
         with database.write() as session:
             peer = session.get(SyncPeer, bundle_file.origin)
             applied = peer.applied_seq if peer else 0
-            opened = bundles.unpack(data, deployment=identity.deployment_id, content_key=identity.content_key,
+            opened = bundles.unpack(data, deployment=deployment, content_key=ring.keys[1], keys=ring.keys,
                                     public_key_for=_public_key_for(session), max_schema=SCHEMA_VERSION)
             if opened.seq_to <= applied:
                 return "skipped"  # a replay: everything in it is already here
@@ -283,28 +334,72 @@ def _apply_file(database: Database, identity: SyncIdentity, bundle_file: Any, re
     return "applied"
 
 
+def _routine(op: oplog.OpRecord) -> bool:
+    """An audit event a laptop makes by itself on every run: signing in (every CLI command signs in) and the
+    automatic backups. Nothing a person did to a record or a file."""
+    if op.tbl != "audit_event" or op.prev is not None:
+        return False
+    action, detail = op.data.get("action"), op.data.get("detail")
+    return action == "signed_in" or (action == "backup" and detail in ("auto", "auto-sync"))
+
+
+def _audit_only(op: oplog.OpRecord) -> bool:
+    return op.tbl == "audit_event"
+
+
+def _defer(ops: list[oplog.OpRecord]) -> bool:
+    """Leave these own ops for a later bundle: they are routine audit events only, the oldest less than a day
+    old. A scheduled ``jiafang sync folder`` signs in each time; without this, every run would send a bundle
+    of its own sign-in and no sync would ever be "nothing new". They go out with the next real change, or
+    within a day (the district still gets every sign-in, at most a day late); a sign-in failure, a view, an
+    export or a print is never held back."""
+    if not ops or not all(_routine(op) for op in ops):
+        return False
+    return clock.wall_ms() - clock.physical_ms(min(op.hlc for op in ops)) < clock.DAY_MS
+
+
+def _relay_keys(database: Database, share: FolderShare, result: SyncResult) -> None:
+    """Copy the key records this laptop holds onto the share when it lacks them (before any bundle sealed
+    with their keys), so a USB stick carries the news of a new passphrase as it carries bundles."""
+    with database.read() as session:
+        held = [(row.generation, row.record) for row in session.scalars(select(SyncShareKey))
+                if row.record is not None]
+    present = share.key_generations()
+    for generation, record in held:
+        if generation in present:
+            continue
+        try:
+            share.write_key_record(generation, record.encode("ascii"))
+        except ShareWriteError as exc:
+            result.write_problem = (exc.zh, exc.en)
+            return
+
+
 def _push(database: Database, share: FolderShare, result: SyncResult, progress: Progress) -> int:
     """Make bundles of our new ops (once, kept locally), then write every bundle we carry that the share
     lacks. Returns the highest own seq now on the share."""
     with database.write() as session:
         identity = session.get(SyncIdentity, 1)
         assert identity is not None
+        ring = keyring.load(session)
         state = _state(session)
         me = state.device_id
         made_to = session.scalar(select(func.max(SyncBundle.seq_to)).where(SyncBundle.origin == me)) or 0
         latest = session.scalar(select(SyncBundle).where(SyncBundle.origin == me)
                                 .order_by(SyncBundle.seq_to.desc()).limit(1))
         prev_hash = latest.sha256 if latest else None
-        if state.last_seq > made_to:
-            ops = sorted((op for op in _own_ops_after(session, me, made_to)), key=lambda op: op.seq)
-            for start in range(0, len(ops), OPS_PER_BUNDLE):
-                chunk = ops[start:start + OPS_PER_BUNDLE]
-                data = bundles.pack(chunk, deployment=identity.deployment_id, prev_hash=prev_hash,
-                                    schema=SCHEMA_VERSION, content_key=identity.content_key,
-                                    signing_key=identity.signing_key)
-                sha = hashlib.sha256(data).hexdigest()
-                session.add(SyncBundle(origin=me, seq_from=chunk[0].seq, seq_to=chunk[-1].seq, sha256=sha, data=data))
-                prev_hash = sha
+        ops = (sorted(_own_ops_after(session, me, made_to), key=lambda op: op.seq)
+               if state.last_seq > made_to else [])
+        if _defer(ops):
+            result.deferred_ops, ops = len(ops), []
+        for start in range(0, len(ops), OPS_PER_BUNDLE):
+            chunk = ops[start:start + OPS_PER_BUNDLE]
+            data = bundles.pack(chunk, deployment=identity.deployment_id, prev_hash=prev_hash,
+                                schema=SCHEMA_VERSION, content_key=ring.key, signing_key=identity.signing_key,
+                                key_generation=ring.current)
+            sha = hashlib.sha256(data).hexdigest()
+            session.add(SyncBundle(origin=me, seq_from=chunk[0].seq, seq_to=chunk[-1].seq, sha256=sha, data=data))
+            prev_hash = sha
     share.clean_stale_tmp(me)
     on_share = {(b.origin, b.seq_from, b.seq_to): b.path for b in share.bundle_files()}
     with database.read() as session:
@@ -357,10 +452,31 @@ def _own_ops_after(session: Session, me: str, after: int) -> list[oplog.OpRecord
     return [store.decode(row) for row in store.cur.fetchall()]
 
 
+_BLOB_MAGIC = b"JFG1"  # a photo sealed under a later share key: magic, generation (4 bytes), nonce, ciphertext
+
+
+def _seal_blob(ring: keyring.KeyRing, sha: str, plain: bytes) -> bytes:
+    if ring.current == 1:  # as photos were always sealed, so older versions still read them
+        nonce, sealed = crypto.seal(ring.key, plain, sha.encode("ascii"))
+        return nonce + sealed
+    generation = ring.current.to_bytes(4, "big")
+    nonce, sealed = crypto.seal(ring.key, plain, sha.encode("ascii") + b"/" + generation)
+    return _BLOB_MAGIC + generation + nonce + sealed
+
+
+def _open_blob(ring: keyring.KeyRing, sha: str, raw: bytes) -> bytes | None:
+    if raw.startswith(_BLOB_MAGIC) and len(raw) > 20:
+        key = ring.keys.get(int.from_bytes(raw[4:8], "big"))
+        opened = None if key is None else crypto.unseal(key, raw[8:20], raw[20:], sha.encode("ascii") + b"/" + raw[4:8])
+        if opened is not None:
+            return opened
+    # A first-key photo whose random nonce happens to start like the magic is still opened.
+    return crypto.unseal(ring.keys[1], raw[:12], raw[12:], sha.encode("ascii"))
+
+
 def _blobs(database: Database, share: FolderShare, result: SyncResult) -> None:
     with database.read() as session:
-        identity = session.get(SyncIdentity, 1)
-        assert identity is not None
+        ring = keyring.load(session)
         wanted = set(session.scalars(select(VisitAttachment.blob_sha256)))
         held = set(session.scalars(select(Blob.sha256)))
     for sha in sorted(held):
@@ -371,9 +487,8 @@ def _blobs(database: Database, share: FolderShare, result: SyncResult) -> None:
             blob = session.get(Blob, sha)
             assert blob is not None
             plain = json.dumps({"media_type": blob.media_type}).encode() + b"\n" + blob.data
-        nonce, sealed = crypto.seal(identity.content_key, plain, sha.encode("ascii"))
         try:
-            write_once(path, nonce + sealed)
+            write_once(path, _seal_blob(ring, sha, plain))
             result.blobs_sent += 1
         except ShareWriteError as exc:
             result.write_problem = (exc.zh, exc.en)
@@ -383,7 +498,7 @@ def _blobs(database: Database, share: FolderShare, result: SyncResult) -> None:
             raw = path.read_bytes()
         except OSError:
             continue  # not there yet: the laptop that took the photo has not synced it
-        opened = crypto.unseal(identity.content_key, raw[:12], raw[12:], sha.encode("ascii"))
+        opened = _open_blob(ring, sha, raw)
         if opened is None or b"\n" not in opened:
             result.rejected.append((path.name, "照片文件已损坏或被改动。", "the photo file is damaged or altered."))
             continue
@@ -396,9 +511,59 @@ def _blobs(database: Database, share: FolderShare, result: SyncResult) -> None:
         result.blobs_received += 1
 
 
+def _brings_changes(database: Database, share: FolderShare) -> bool:
+    """Whether the share holds, for this laptop, a new bundle of another device with an op that is not an
+    audit event. Opens new bundles in turn and stops at the first such op (normally in the first bundle)."""
+    with database.read() as session:
+        identity = session.get(SyncIdentity, 1)
+        assert identity is not None
+        ring = keyring.load(session)
+        me = _state(session).device_id
+        applied = {p.origin: p.applied_seq for p in session.scalars(select(SyncPeer))}
+        public_key_for = _public_key_for(session)
+    for bundle_file in share.bundle_files():
+        after = applied.get(bundle_file.origin, 0)
+        if bundle_file.origin == me or bundle_file.seq_to <= after \
+                or _revoked_after(ring, bundle_file.origin, bundle_file.seq_to):
+            continue
+        try:
+            opened = bundles.unpack(bundle_file.path.read_bytes(), deployment=identity.deployment_id,
+                                    content_key=ring.keys[1], keys=ring.keys, public_key_for=public_key_for,
+                                    max_schema=SCHEMA_VERSION)
+        except (OSError, BundleError):
+            continue  # set aside by the pull, which says why
+        if any(op.seq > after and not _audit_only(op) for op in opened.ops):
+            return True
+    return False
+
+
+def _backup_before_apply(database: Database, share: FolderShare, result: SyncResult) -> None:
+    """The automatic backup before a sync applies other laptops' changes (issue #9), kept apart from the daily
+    ones (``jiafang-auto-sync-*``, the newest few kept).
+
+    Made only when (1) the last one is older than ``SYNC_BACKUP_MINUTES`` (a backup copies the whole database:
+    a share synced every few minutes must not copy it every few minutes), and (2) some new bundle of another
+    device carries an op that is not an audit event. Rule (2) is what cannot loop: a backup writes one audit
+    event, which travels to the other laptops, but audit events alone never make a backup there, so a
+    backup's event never causes another backup. Backups are then bounded by the changes people make. The
+    audit event itself is a routine one that waits for this laptop's next real change (see :func:`_defer`).
+    """
+    from app.services.backup import backup_before_sync, sync_backup_due
+
+    if not sync_backup_due(database) or not _brings_changes(database, share):
+        return
+    try:
+        result.backup = backup_before_sync(database)
+    except DomainError as exc:
+        # A backup that cannot be made (a full disk) must not stop the sync itself: reported, exit 1.
+        result.backup_problem = (exc.zh, exc.en)
+
+
 def sync_folder(database: Database, path: Path, passphrase: str | None = None, *, progress: Progress | None = None,
-                cancelled: Callable[[], bool] | None = None) -> SyncResult:
-    """Sync this data folder with a shared folder or USB stick; see the module docstring."""
+                cancelled: Callable[[], bool] | None = None, backup: bool = True) -> SyncResult:
+    """Sync this data folder with a shared folder or USB stick; see the module docstring.
+
+    ``backup``: make the automatic backup before applying other laptops' changes when it is due."""
     report = progress or (lambda stage, fraction: None)
     stop = cancelled or (lambda: False)
     share = FolderShare(path)
@@ -413,9 +578,13 @@ def sync_folder(database: Database, path: Path, passphrase: str | None = None, *
         if share.read_meta() is None:
             raise
         result.write_problem = (exc.zh, exc.en)  # a read-only share can still be read
+    if backup:
+        _backup_before_apply(database, share, result)
     report("receive", 0.0)
     _pull(database, share, result, report, stop)
     exported = 0
+    if result.write_problem is None:
+        _relay_keys(database, share, result)
     if result.write_problem is None:
         exported = _push(database, share, result, report)
     _blobs(database, share, result)
@@ -442,11 +611,19 @@ def last_run(database: Database) -> SyncRun | None:
 
 
 def pending_changes(database: Database) -> int:
-    """Own ops not yet on any share or server (for the status bar's badge)."""
+    """Own ops not yet on any share or server (for the status bar's badge), leaving out the routine audit
+    events a folder sync holds back (see :func:`_defer`)."""
     with database.read() as session:
         state = _state(session)
         sent = session.scalar(select(func.max(SyncRun.exported_seq))) or 0
-        return max(0, state.last_seq - sent)
+        if state.last_seq <= sent:
+            return 0
+        store = oplog.log_store(session)
+        device = store.atom(state.device_id)
+        store.cur.execute(f"SELECT {oplog.OP_COLUMNS} FROM op_log WHERE device = ? AND seq > ? "
+                          "AND tbl = 'audit_event' AND prev IS NULL", (device, sent))
+        routine = sum(1 for row in store.cur.fetchall() if _routine(store.decode(row)))
+        return state.last_seq - sent - routine
 
 
 __all__ = ["SyncResult", "sync_folder", "last_run", "pending_changes", "DomainError"]

@@ -11,3 +11,8 @@ class SyncError(DomainError):
 
 class BundleError(SyncError):
     """One bundle is unusable (truncated, corrupted, tampered, foreign...): it is set aside, the rest go on."""
+
+
+class SharePassphraseChanged(SyncError):
+    """An administrator gave the share a new passphrase and key (a laptop was lost): this laptop needs the new
+    passphrase once before it can sync again. Nothing was changed on either side."""

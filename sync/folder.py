@@ -5,6 +5,7 @@
     SHARE/bundles/<device>/<from>-<to>.jfb
     SHARE/blobs/<ab>/<sha256>.blob
     SHARE/acks/<device>.json              what that device has applied
+    SHARE/keys/<generation>.json          a later share key, after the passphrase was changed (keyring.py)
 
 Files are written once, to a temporary name in the same folder, flushed, fsynced, then moved into place
 and read back to verify. Each path has one writer, so two laptops syncing at once never collide. The live
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sync import keyring
 from sync.errors import SyncError
 
 META = "jiafang-share.json"
@@ -165,6 +167,34 @@ class FolderShare:
         found = self.read_meta()
         assert found is not None
         return found
+
+    # -------------------------------------------------------------- key generations (sync/keyring.py)
+    def key_records(self, deployment: str) -> dict[int, dict[str, Any]]:
+        """The key records on the share that are this deployment's; damaged ones are left out."""
+        found: dict[int, dict[str, Any]] = {}
+        folder = self.root / keyring.KEYS_DIR
+        if not folder.is_dir():
+            return found
+        for path in folder.iterdir():
+            generation = keyring.generation_of(path.name)
+            if generation is None:
+                continue
+            try:
+                record = keyring.parse(path.read_bytes(), deployment, generation)
+            except OSError:
+                continue
+            if record is not None:
+                found[generation] = record
+        return found
+
+    def key_generations(self) -> set[int]:
+        """Every generation number a key record on the share claims, readable or not."""
+        folder = self.root / keyring.KEYS_DIR
+        names = (keyring.generation_of(p.name) for p in folder.iterdir()) if folder.is_dir() else iter(())
+        return {g for g in names if g is not None}
+
+    def write_key_record(self, generation: int, data: bytes) -> bool:
+        return write_once(self.root / keyring.KEYS_DIR / keyring.record_name(generation), data)
 
     # -------------------------------------------------------------- devices
     def write_device(self, device_id: str, record: dict[str, Any]) -> None:

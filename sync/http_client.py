@@ -43,7 +43,7 @@ from app.store import clock, oplog
 from app.store.db import Database
 from app.store.errors import StoreError
 from app.store.migrations import SCHEMA_VERSION
-from app.store.models import Blob, Conflict, DeviceState, SyncIdentity, SyncRun, VisitAttachment
+from app.store.models import DISTRICT_SCOPE, Blob, Conflict, DeviceState, SyncIdentity, SyncRun, VisitAttachment
 from sync import bundle as bundles
 from sync import crypto
 from sync.engine import OPS_PER_BUNDLE, SyncResult
@@ -208,6 +208,14 @@ def _save_state(session: Session, **values: Any) -> None:
                                                      refused="[]", **values))
     elif values:
         session.execute(server_state.update().where(server_state.c.id == 1).values(**values))
+    scope = values.get("scope")
+    if scope and scope != DISTRICT_SCOPE:
+        # A laptop enrolled for a school writes for that school: its audit events (sign-ins, the automatic
+        # backups) take the school's scope (app.services.audit) rather than the district's, which the server
+        # refuses from a school device.
+        state = _device_state(session)
+        if state.school_id is None:
+            state.school_id = scope
 
 
 def _device_state(session: Session) -> DeviceState:

@@ -5,6 +5,10 @@ backup API (so it is consistent while the app runs, and stays encrypted with the
 slots, and a manifest. Restoring checks everything before touching the data folder, moves whatever it
 replaces aside rather than deleting it, and gives the restored laptop a new device id: the ops it makes from
 now on must not reuse op ids its earlier self already sent.
+
+Automatic backups: ``jiafang-auto-*`` once a day (:func:`backup_if_due`), and ``jiafang-auto-sync-*`` before a
+folder sync applies other laptops' changes (:func:`backup_before_sync`; when, is sync/engine.py's rule). Each
+kind is rotated on its own; manual backups are never deleted.
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ FORMAT = "jiafang-backup/1"
 MANIFEST = "manifest.json"
 SUFFIX = ".jfbak"
 KEEP_AUTOMATIC = 10
+AUTO_PREFIX = "jiafang-auto-"
+SYNC_PREFIX = "jiafang-auto-sync-"
+#: Backups before a sync: the newest few are kept, and one is made at most this often (a backup copies the
+#: whole database: about 0.05 s for a school's first hundreds of students, 0.25 s at 5,000 students).
+KEEP_SYNC = 5
+SYNC_BACKUP_MINUTES = 10
 
 
 class BackupError(DomainError):
@@ -117,12 +127,19 @@ def _audit(database: Database, reason: str) -> None:
     from app.services.audit import AuditAction, record_event
 
     with database.write() as session:
-        record_event(session, AuditAction.BACKUP, detail=reason if reason in ("manual", "auto") else "other")
+        record_event(session, AuditAction.BACKUP,
+                     detail=reason if reason in ("manual", "auto", "auto-sync") else "other")
 
 
-def rotate_backups(folder: Path, *, keep: int = KEEP_AUTOMATIC, prefix: str = "jiafang-auto-") -> list[Path]:
-    """Delete the oldest automatic backups beyond ``keep``; manual ones are never deleted."""
-    autos = sorted(folder.glob(f"{prefix}*{SUFFIX}"))
+def _automatic(folder: Path, prefix: str) -> list[Path]:
+    """The automatic backups of one kind, oldest first. The time stamp follows the prefix, so the daily kind
+    (``jiafang-auto-2026…``) never takes in the sync kind (``jiafang-auto-sync-2026…``)."""
+    return sorted(folder.glob(f"{prefix}[0-9]*{SUFFIX}")) if folder.exists() else []
+
+
+def rotate_backups(folder: Path, *, keep: int = KEEP_AUTOMATIC, prefix: str = AUTO_PREFIX) -> list[Path]:
+    """Delete the oldest automatic backups of one kind beyond ``keep``; manual ones are never deleted."""
+    autos = _automatic(folder, prefix)
     removed = autos[:-keep] if len(autos) > keep else []
     for path in removed:
         path.unlink(missing_ok=True)
@@ -132,11 +149,30 @@ def rotate_backups(folder: Path, *, keep: int = KEEP_AUTOMATIC, prefix: str = "j
 def backup_if_due(database: Database, *, every_hours: int = 24) -> Path | None:
     """The daily automatic backup: made when the newest automatic one is older than ``every_hours``."""
     folder = database.data_dir / BACKUP_DIR
-    autos = sorted(folder.glob(f"jiafang-auto-*{SUFFIX}")) if folder.exists() else []
+    autos = _automatic(folder, AUTO_PREFIX)
     if autos and (datetime.now(UTC).timestamp() - autos[-1].stat().st_mtime) < every_hours * 3600:
         return None
     made = make_backup(database, reason="auto")
     rotate_backups(folder)
+    return made
+
+
+def sync_backup_due(database: Database, *, every_minutes: float | None = None) -> bool:
+    """Whether the newest backup before a sync is older than ``every_minutes`` (default
+    :data:`SYNC_BACKUP_MINUTES`), or there is none."""
+    minutes = SYNC_BACKUP_MINUTES if every_minutes is None else every_minutes
+    autos = _automatic(database.data_dir / BACKUP_DIR, SYNC_PREFIX)
+    try:
+        return not autos or datetime.now(UTC).timestamp() - autos[-1].stat().st_mtime >= minutes * 60
+    except OSError:
+        return True
+
+
+def backup_before_sync(database: Database) -> Path:
+    """The automatic backup before a sync applies other laptops' changes (whoever is signed in); the oldest
+    beyond :data:`KEEP_SYNC` are deleted."""
+    made = make_backup(database, reason="auto-sync")
+    rotate_backups(made.parent, keep=KEEP_SYNC, prefix=SYNC_PREFIX)
     return made
 
 

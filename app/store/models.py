@@ -465,6 +465,31 @@ class SyncIdentity(Base):
     key_device: Mapped[str] = mapped_column(String(36))  # the device id this signing key belongs to
 
 
+class SyncShareKey(Base):
+    """A later generation of the folder shares' content key, made when an administrator changed the share
+    passphrase (``jiafang sync folder PATH --rekey``, after a laptop was lost; see sync/keyring.py).
+
+    Generation 1 is :attr:`SyncIdentity.content_key` (the deployment's first key, which the district server
+    also uses). Every generation this laptop learnt is kept, so bundles sealed before a change stay readable;
+    ``record`` is the signed key record that introduced it, copied onto every share this laptop syncs with.
+    """
+
+    __tablename__ = "sync_share_key"
+    generation: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[bytes] = mapped_column(LargeBinary)
+    record: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncRevokedDevice(Base):
+    """A device an administrator revoked (a lost laptop): its bundles up to ``upto`` were on the share before
+    the revocation and are applied; any later one is refused."""
+
+    __tablename__ = "sync_revoked_device"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    upto: Mapped[int] = mapped_column(Integer)
+    generation: Mapped[int] = mapped_column(Integer)  # the key record that revoked it
+
+
 class SyncDevice(Base):
     """A device of the deployment, as learned from a share or the server: its public key."""
 

@@ -129,3 +129,21 @@ def test_automatic_backups_rotate(database: Database, data_dir: Path) -> None:
     rotate_backups(folder, keep=10)
     assert len(list(folder.glob("jiafang-auto-*.jfbak"))) == 10
     assert zipfile.is_zipfile(sorted(folder.glob("jiafang-auto-*.jfbak"))[-1])
+
+
+def test_backups_before_syncs_and_daily_ones_rotate_apart(database: Database, data_dir: Path) -> None:
+    from app.services.backup import KEEP_SYNC, backup_before_sync, sync_backup_due
+
+    assert sync_backup_due(database)
+    made = backup_before_sync(database)
+    assert made.name.startswith("jiafang-auto-sync-") and zipfile.is_zipfile(made)
+    assert not sync_backup_due(database) and sync_backup_due(database, every_minutes=0)
+    assert backup_if_due(database) is not None  # a backup before a sync is not the day's backup
+    folder = data_dir / "backups"
+    for index in range(12):
+        (folder / f"jiafang-auto-sync-2000010{index:02d}.jfbak").write_bytes(b"old")
+    rotate_backups(folder, keep=KEEP_SYNC, prefix="jiafang-auto-sync-")
+    rotate_backups(folder, keep=1)
+    assert len(list(folder.glob("jiafang-auto-sync-*.jfbak"))) == KEEP_SYNC
+    assert len(list(folder.glob("jiafang-auto-2*.jfbak"))) == 1  # the daily one, untouched by the sync kind
+    assert made in sorted(folder.glob("jiafang-auto-sync-*.jfbak"))  # the newest are kept

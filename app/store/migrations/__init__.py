@@ -20,6 +20,7 @@ from app.store.migrations import (
     m0007_absence_reconciliation,
     m0008_drop_redundant_indexes,
     m0009_audit_event,
+    m0010_share_keys,
 )
 
 Migration = Callable[[Any], None]  # takes a DB-API cursor inside an open transaction
@@ -34,5 +35,6 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (7, "absences and reconciliation dismissals", m0007_absence_reconciliation.upgrade),
     (8, "drop redundant student indexes", m0008_drop_redundant_indexes.upgrade),
     (9, "the audit log", m0009_audit_event.upgrade),
+    (10, "share key generations and revoked devices", m0010_share_keys.upgrade),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
