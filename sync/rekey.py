@@ -6,8 +6,9 @@ The steps, on an administrator's trusted laptop that already syncs with the shar
 1. check the role and the new passphrase (long enough, not the current one) before anything is touched;
 2. sync, so that this laptop holds every bundle the share has: the lost device's bundles that are there
    now were written before the revocation, and the record says up to where they go;
-3. in one local transaction: keep the new key and the revocations, write the signed key record to the share
-   (one write-once file, so the share either has it whole or not at all), then commit. A failed write rolls
+3. in one local transaction: keep the new key and the revocations, audit the change (action
+   ``share_rekeyed``, the revoked devices' ids in its detail), write the signed key record to the share (one
+   write-once file, so the share either has it whole or not at all), then commit. A failed write rolls
    the transaction back: the share and this laptop are as they were and the old key goes on working. A crash
    after the write but before the commit leaves the record on the share: this laptop's next sync asks for
    the new passphrase like any other laptop, and the administrator has it;
@@ -22,11 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.domain.i18n import current_language
 from app.store.db import Database
 from app.store.migrations import SCHEMA_VERSION
-from app.store.models import DeviceState, SyncDevice, SyncIdentity, SyncPeer, SyncRevokedDevice, SyncShareKey
+from app.store.models import DeviceState, School, SyncDevice, SyncIdentity, SyncPeer, SyncRevokedDevice, SyncShareKey
 from app.store.types import utc_text
 from sync import bundle as bundles
 from sync import crypto, keyring
@@ -61,7 +63,8 @@ class RekeyResult:
 def _check_passphrase(passphrase: str) -> None:
     if len(passphrase) < keyring.MIN_PASSPHRASE:
         raise SyncError(f"新的同步口令至少需要 {keyring.MIN_PASSPHRASE} 个字符。",
-                        f"The new sync passphrase needs at least {keyring.MIN_PASSPHRASE} characters.")
+                        f"The new sync passphrase needs at least {keyring.MIN_PASSPHRASE} characters.",
+                        field="new_passphrase")
 
 
 def _is_current(share: FolderShare, database: Database, passphrase: str) -> bool:
@@ -98,9 +101,10 @@ def _resolve(database: Database, wanted: Sequence[str]) -> list[str]:
         matches = [d for d in known if d == text] or [d for d in known if text and d.startswith(text)]
         if len(matches) != 1:
             raise SyncError(f"找不到唯一的设备 {text}：请用 jiafang sync folder 路径 --devices 查看设备编号。",
-                            f"No single device matches {text}: list them with jiafang sync folder PATH --devices.")
+                            f"No single device matches {text}: list them with jiafang sync folder PATH --devices.",
+                            field="revoke")
         if matches[0] == own:
-            raise SyncError("不能撤销正在使用的这台电脑。", "This laptop cannot revoke itself.")
+            raise SyncError("不能撤销正在使用的这台电脑。", "This laptop cannot revoke itself.", field="revoke")
         if matches[0] not in found:
             found.append(matches[0])
     return found
@@ -128,6 +132,20 @@ def _bound(database: Database, share: FolderShare, device: str) -> int:
     return min(upto, ring.revoked.get(device, upto))
 
 
+# Device ids (36 characters) per audit event: the event's detail holds codes only, at most 120 characters.
+_IDS_PER_EVENT = 3
+
+
+def _audit(session: Session, revoked: list[str]) -> None:
+    """Audit the change in the key's own transaction: one event, with the revoked devices' ids (ids only, no
+    names) in its detail; a change revoking more devices than one detail holds goes on in more events."""
+    from app.services.audit import AuditAction, record_event
+
+    chunks = [revoked[i:i + _IDS_PER_EVENT] for i in range(0, len(revoked), _IDS_PER_EVENT)] or [[]]
+    for chunk in chunks:
+        record_event(session, AuditAction.SHARE_REKEYED, detail=",".join(chunk) or None)
+
+
 def rekey_share(database: Database, path: Path, new_passphrase: str, *, revoke: Sequence[str] = (),
                 progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> RekeyResult:
     """Give the share at ``path`` a new passphrase and content key and revoke ``revoke`` (device ids or unique
@@ -149,7 +167,8 @@ def rekey_share(database: Database, path: Path, new_passphrase: str, *, revoke: 
     targets = _resolve(database, revoke)
     if _is_current(share, database, new_passphrase):
         raise SyncError("新口令不能与现在的口令相同（丢失的电脑可能知道现在的口令）。",
-                        "The new passphrase must differ from the current one (the lost laptop may know it).")
+                        "The new passphrase must differ from the current one (the lost laptop may know it).",
+                        field="new_passphrase")
     synced = sync_folder(database, path, None, progress=progress, cancelled=cancelled)
     if synced.write_problem is not None:
         raise SyncError("无法写入同步文件夹，口令没有更换：" + synced.write_problem[0],
@@ -178,6 +197,7 @@ def rekey_share(database: Database, path: Path, new_passphrase: str, *, revoke: 
                 session.add(SyncRevokedDevice(device_id=device, upto=upto, generation=generation))
             else:
                 held.upto, held.generation = min(held.upto, upto), generation
+        _audit(session, sorted(bounds))
         session.flush()
         share.write_key_record(generation, text.encode("ascii"))  # the one step the share sees; see step 3
     try:
@@ -197,15 +217,22 @@ class ShareDevice:
     applied: int  # how many of its changes this laptop holds
     revoked_upto: int | None
     this_laptop: bool
+    school_name: str | None = None  # the school's name when this laptop has that school's record
 
 
 def known_devices(database: Database) -> list[ShareDevice]:
+    """The share's devices as this laptop learnt them at its last sync (``--devices``, the Sync page)."""
     with database.read() as session:
         state = session.get(DeviceState, 1)
         assert state is not None
         applied = {p.origin: p.applied_seq for p in session.scalars(select(SyncPeer))}
         revoked = {r.device_id: r.upto for r in session.scalars(select(SyncRevokedDevice))}
+        devices = list(session.scalars(select(SyncDevice).order_by(SyncDevice.device_id)))
+        wanted = {d.school_id for d in devices if d.school_id}
+        schools = {school_id: name for school_id, name in
+                   session.execute(select(School.id, School.name).where(School.id.in_(wanted)))} if wanted else {}
         return [ShareDevice(d.device_id, d.name, d.school_id,
                             state.last_seq if d.device_id == state.device_id else applied.get(d.device_id, 0),
-                            revoked.get(d.device_id), d.device_id == state.device_id)
-                for d in session.scalars(select(SyncDevice).order_by(SyncDevice.device_id))]
+                            revoked.get(d.device_id), d.device_id == state.device_id,
+                            schools.get(d.school_id) if d.school_id else None)
+                for d in devices]

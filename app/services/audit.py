@@ -42,6 +42,8 @@ class AuditAction(StrEnum):
     RESTORE = "restore"
     RECOVERY_KEY_CREATED = "recovery_key_created"
     PASSWORD_RESET = "password_reset"
+    #: A share's passphrase and key changed (a lost laptop); ``detail`` lists the revoked devices' ids.
+    SHARE_REKEYED = "share_rekeyed"
 
 
 #: Labels for listing the log, in both languages.
@@ -56,6 +58,7 @@ ACTION_LABELS: dict[AuditAction, tuple[str, str]] = {
     AuditAction.RESTORE: ("恢复备份", "restore"),
     AuditAction.RECOVERY_KEY_CREATED: ("建立恢复密钥", "created the recovery key"),
     AuditAction.PASSWORD_RESET: ("重设密码", "reset a password"),
+    AuditAction.SHARE_REKEYED: ("更换同步口令/撤销设备", "changed the share passphrase / revoked a device"),
 }
 
 # Ids, codes and short lists of them: letters, digits and a few separators. A name (Chinese characters) or a

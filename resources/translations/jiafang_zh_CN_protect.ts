@@ -265,4 +265,130 @@
             <translation>仅在本次查看中显示完整内容；此操作会记入审计日志</translation>
         </message>
     </context>
+    <context>
+        <name>RekeyDialog</name>
+        <message>
+            <source>The folder has a new passphrase. Give it to the people using the other laptops: each types it once on its Sync page.</source>
+            <translation>同步文件夹已换上新口令。请把新口令告诉使用其他电脑的同事：每台电脑在“同步”页输入一次即可。</translation>
+        </message>
+        <message>
+            <source>Another administrator has already changed this folder's passphrase. Sync once with the new passphrase on the Sync page, then change it here if it is still needed.</source>
+            <translation>另一位管理员已经更换了这个同步文件夹的口令。请先在“同步”页用新口令同步一次，如仍需要，再在这里更换。</translation>
+        </message>
+        <message>
+            <source>Change the share passphrase</source>
+            <translation>更换同步口令</translation>
+        </message>
+        <message>
+            <source>Use this when a laptop that syncs with this folder is lost or stolen. This laptop syncs first, then the folder gets a new passphrase and key:</source>
+            <translation>与这个同步文件夹同步的笔记本丢失或被盗时使用。本机先同步一次，然后同步文件夹换上新的口令和密钥：</translation>
+        </message>
+        <message>
+            <source>every other laptop must be given the new passphrase once: its next sync stops and asks for it;</source>
+            <translation>其他每台电脑都要输入一次新口令：它下次同步时会停下来要求输入；</translation>
+        </message>
+        <message>
+            <source>the laptops ticked below are revoked: what they synced before is kept, every change they make from now on is refused by all laptops;</source>
+            <translation>下面勾选的电脑将被撤销：它们之前同步的内容保留，此后它们做的任何变更，各电脑一律拒收；</translation>
+        </message>
+        <message>
+            <source>the lost laptop cannot open anything synced after the change.</source>
+            <translation>丢失的电脑打不开更换之后同步的任何内容。</translation>
+        </message>
+        <message>
+            <source>If it was also enrolled with the district server, have the district revoke it there too.</source>
+            <translation>如果它也在区教育局服务器上登记过，请区里在服务器上也将它撤销。</translation>
+        </message>
+        <message>
+            <source>Shared folder: %1</source>
+            <translation>同步文件夹：%1</translation>
+        </message>
+        <message>
+            <source>Laptops of this folder (as of this laptop's last sync): tick the lost one to revoke it</source>
+            <translation>使用这个同步文件夹的电脑（以本机上次同步时为准）：勾选丢失的电脑以撤销它</translation>
+        </message>
+        <message>
+            <source>Reading the laptops…</source>
+            <translation>正在读取电脑列表…</translation>
+        </message>
+        <message>
+            <source>at least 8 characters, not the current one</source>
+            <translation>至少 8 个字符，不能与现在的口令相同</translation>
+        </message>
+        <message>
+            <source>New sync passphrase</source>
+            <translation>新的同步口令</translation>
+        </message>
+        <message>
+            <source>The new passphrase again</source>
+            <translation>再输入一次新口令</translation>
+        </message>
+        <message>
+            <source>Change the passphrase</source>
+            <translation>更换口令</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>This laptop knows no other laptop of this folder yet: sync first.</source>
+            <translation>本机还不知道这个同步文件夹的其他电脑：请先同步一次。</translation>
+        </message>
+        <message>
+            <source>(no name)</source>
+            <translation>（未命名）</translation>
+        </message>
+        <message>
+            <source>%1 change(s)</source>
+            <translation>%1 条变更</translation>
+        </message>
+        <message>
+            <source>this laptop</source>
+            <translation>本机</translation>
+        </message>
+        <message>
+            <source>revoked already (its first %1 changes are kept)</source>
+            <translation>已撤销（保留其前 %1 条变更）</translation>
+        </message>
+        <message>
+            <source>The two passphrases differ; type the same one twice.</source>
+            <translation>两次输入的口令不一样，请输入两次相同的口令。</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>Cancelled: the passphrase was not changed. What the sync had already applied stays applied.</source>
+            <translation>已取消：口令没有更换。同步已经应用的变更保持不变。</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncPage</name>
+        <message>
+            <source>Needed the first time with this folder, and once more after an administrator changes the folder's passphrase (when a laptop is lost)</source>
+            <translation>第一次使用这个同步文件夹时需要；管理员更换文件夹的口令后（有电脑丢失时）也需要再输入一次</translation>
+        </message>
+        <message>
+            <source>Change the share passphrase (lost laptop)…</source>
+            <translation>更换同步口令（笔记本丢失）…</translation>
+        </message>
+        <message>
+            <source>When a laptop is lost or stolen: give this folder a new passphrase and shut the lost laptop out</source>
+            <translation>笔记本丢失或被盗时：为这个同步文件夹换上新口令，不再让丢失的电脑同步</translation>
+        </message>
+        <message>
+            <source>This is not the folder's new passphrase. An administrator changed the passphrase of this folder (a laptop was lost): ask them for the new one, type it in the passphrase field and sync again. Nothing on this laptop was changed.</source>
+            <translation>输入的不是这个同步文件夹的新口令。管理员已更换了它的口令（有电脑丢失）：请向管理员索取新口令，填入同步口令一栏后再同步。本机的数据没有变化。</translation>
+        </message>
+        <message>
+            <source>An administrator changed the passphrase of this folder (a laptop was lost). Ask them for the new passphrase, type it in the passphrase field and sync again; it is needed only once. Nothing on this laptop was changed.</source>
+            <translation>管理员已更换这个同步文件夹的口令（有电脑丢失）。请向管理员索取新口令，填入同步口令一栏后再同步；只需输入这一次。本机的数据没有变化。</translation>
+        </message>
+        <message>
+            <source>the new passphrase (an administrator changed it)</source>
+            <translation>新口令（管理员已更换了口令）</translation>
+        </message>
+    </context>
 </TS>

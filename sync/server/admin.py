@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import or_, select
 
 from app.store.models import DISTRICT_SCOPE, School
-from sync.errors import SyncError
+from sync.errors import SharePassphraseChanged, SyncError
 from sync.server.store import ServerStore, default_url
 
 CACHE_DIR = "server-cache"
@@ -41,15 +41,30 @@ def open_store(db_url: str | None, data_dir: Path, *, deployment: tuple[str, byt
 
 
 def share_deployment(share: Path, passphrase: str) -> tuple[str, bytes]:
-    """The deployment id and content key of a folder share (so the server serves the same deployment)."""
-    from sync import crypto
+    """The deployment id and content key of a folder share (so the server serves the same deployment).
+
+    The server keeps the deployment's first key (see sync/keyring.py); after a lost laptop's re-key it is
+    reached through the newest key record, so the share's current passphrase is the one that works, and the
+    old one (the lost laptop may know it) is refused like on a laptop joining the share."""
+    from sync import keyring
     from sync.folder import FolderShare
 
-    meta = FolderShare(share).read_meta()
+    folder = FolderShare(share)
+    folder.check_reachable()
+    meta = folder.read_meta()
     if meta is None:
         raise SyncError(f"{share} 不是家访通的同步文件夹。", f"{share} is not a Jiafang share.")
     deployment = str(meta["deployment"])
-    return deployment, crypto.unwrap_content_key(meta.get("content_key") or {}, passphrase, deployment)
+    try:
+        first, _later = keyring.open_share(folder.key_records(deployment), meta, passphrase, deployment)
+    except SharePassphraseChanged:
+        raise SharePassphraseChanged(
+            "这个同步文件夹的口令已被管理员更换（有电脑丢失后的安全措施），给出的不是新口令。"
+            "请用现在的同步口令加入（JIAFANG_SYNC_PASSPHRASE 或 --passphrase-file）。",
+            "An administrator changed this share's passphrase (after a laptop was lost) and the one given is not "
+            "the new one. Adopt the share with its current passphrase (JIAFANG_SYNC_PASSPHRASE or "
+            "--passphrase-file).") from None
+    return deployment, first
 
 
 def resolve_scope(store: ServerStore, data_dir: Path, school: str | None, *, district: bool) -> tuple[str, str]:

@@ -79,3 +79,52 @@ def test_serve_refuses_bad_options_with_one_line(tmp_path: Path, capsys: pytest.
     assert "postgresql" in capsys.readouterr().err
     assert main(["--data-dir", str(tmp_path), "serve", "revoke", "nobody"]) == 1
     assert "nobody" in capsys.readouterr().err
+
+
+def test_serve_init_joins_a_share_with_its_newest_passphrase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A district server adopts a school's share after a lost laptop's re-key: the new passphrase opens it
+    (the server keeps the deployment's first key, as the laptops do), the old one is refused; a share never
+    re-keyed is adopted with its only passphrase."""
+    from app.store.db import create_folder
+    from app.store.models import SyncIdentity
+    from sync.engine import sync_folder
+    from sync.rekey import rekey_share
+
+    old, new = "石埠小学-共享-2026", "换了新口令-2026-秋"
+    share, never = tmp_path / "share", tmp_path / "never-rekeyed"
+    share.mkdir()
+    never.mkdir()
+    admin = create_folder(tmp_path / "a", username="admin", password=PASSWORD)
+    lost = create_folder(tmp_path / "c", username="c", password=PASSWORD)
+    try:
+        for laptop in (admin, lost, admin):
+            assert sync_folder(laptop, share, old).ok
+        assert sync_folder(admin, never, old).ok  # a second share of the same deployment
+        rekey_share(admin, share, new, revoke=[lost.device_id])
+        with admin.read() as session:
+            identity = session.get(SyncIdentity, 1)
+            assert identity is not None
+            deployment, first_key = identity.deployment_id, identity.content_key
+    finally:
+        admin.close()
+        lost.close()
+
+    def adopt(folder: Path, passphrase: str, server: str) -> int:
+        monkeypatch.setenv("JIAFANG_SYNC_PASSPHRASE", passphrase)
+        return main(["--data-dir", str(tmp_path / server), "serve", "init", "--join-share", str(folder)])
+
+    assert adopt(share, old, "refused") == 1  # what the lost laptop knows
+    err = capsys.readouterr().err
+    assert "更换" in err and "JIAFANG_SYNC_PASSPHRASE" in err and "Traceback" not in err
+    assert adopt(share, new, "server") == 0
+    assert deployment in capsys.readouterr().out
+    store = ServerStore(default_url(tmp_path / "server"))
+    try:
+        assert store.deployment == (deployment, first_key)
+    finally:
+        store.close()
+    assert adopt(never, old, "server-2") == 0
+    assert deployment in capsys.readouterr().out
+    assert adopt(never, new, "server-3") == 1
+    assert "口令" in capsys.readouterr().err

@@ -145,3 +145,11 @@ def test_cli_audit_lists_events_for_admins_only(database: Database, data_dir: Pa
     monkeypatch.setenv("JIAFANG_PASSWORD", "teacher-pass-1")
     assert main(["--data-dir", str(data_dir), "--user", "teacher1", "audit"]) == 1
     assert "管理员" in capsys.readouterr().err
+
+
+def test_every_action_has_a_label_in_both_languages() -> None:
+    from app.services.audit import ACTION_LABELS
+
+    assert set(ACTION_LABELS) == set(AuditAction)
+    assert all(zh and en and zh != en for zh, en in ACTION_LABELS.values())
+    assert ACTION_LABELS[AuditAction.SHARE_REKEYED][0] == "更换同步口令/撤销设备"

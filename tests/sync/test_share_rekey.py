@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app.cli import main
 from app.domain.codes import UserRole
 from app.domain.errors import PermissionDenied
+from app.services.audit import AuditAction, check_chains, list_events
 from app.services.exchange import export_json
 from app.services.roster import add_student
 from app.services.users import add_user
@@ -288,6 +289,43 @@ def test_a_short_or_unchanged_passphrase_is_refused_and_the_share_is_unchanged(l
         rekey_share(a, share, NEW)
 
 
+def _rekey_events(database: Database) -> list[tuple[str | None, str | None]]:
+    with database.read() as session:
+        return [(e.detail, e.user_id) for e in list_events(session, role=UserRole.SCHOOL_ADMIN,
+                                                            action=AuditAction.SHARE_REKEYED)]
+
+
+def test_the_rekey_is_audited_with_the_revoked_devices(laptops: dict[str, Database], share: Path,
+                                                       tmp_path: Path) -> None:
+    """One event, by the administrator, naming the revoked devices by id (no names: the detail holds codes
+    only); it travels to the other laptops like every audit event. A change revoking more devices than one
+    detail holds goes on in a second event."""
+    a, b, c = laptops["a"], laptops["b"], laptops["c"]
+    assert a.user is not None
+    rekey_share(a, share, NEW, revoke=[c.device_id])
+    assert _rekey_events(a) == [(c.device_id, a.user.id)]
+    assert sync_folder(a, share).ok and sync_folder(b, share, NEW).ok
+    assert _rekey_events(b) == [(c.device_id, a.user.id)]
+    with a.read() as session:
+        assert check_chains(session) == []
+    # A second change, revoking four more laptops (their ids do not fit one event's detail), then a third
+    # that revokes nobody.
+    more = [create_folder(tmp_path / name, username=name, password=PASSWORD) for name in ("d", "e", "f", "g")]
+    try:
+        for laptop in more:
+            assert sync_folder(laptop, share, NEW).ok
+        assert sync_folder(a, share).ok
+        lost = sorted(laptop.device_id for laptop in more)
+        rekey_share(a, share, NEW + "-2", revoke=lost)
+    finally:
+        for laptop in more:
+            laptop.close()
+    rekey_share(a, share, NEW + "-3")
+    events = _rekey_events(a)
+    assert [detail for detail, _ in events] == [c.device_id, ",".join(lost[:3]), lost[3], None]
+    assert all(len(detail or "") <= 120 for detail, _ in events)
+
+
 def test_a_failed_write_leaves_the_share_usable_with_the_old_key(laptops: dict[str, Database], school: School,
                                                                 share: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     a, b, c = laptops["a"], laptops["b"], laptops["c"]
@@ -302,6 +340,7 @@ def test_a_failed_write_leaves_the_share_usable_with_the_old_key(laptops: dict[s
     assert not (share / "keys").exists()
     with a.read() as session:
         assert session.scalars(select(SyncShareKey)).first() is None
+    assert _rekey_events(a) == []  # the event went with the transaction it was part of
     _add(a, school.id, "农照常同步", 37)
     assert sync_folder(a, share).ok
     newest = max((share / "bundles" / a.device_id).glob("*.jfb"))

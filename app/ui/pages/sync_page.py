@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -27,9 +28,12 @@ from PySide6.QtWidgets import (
 
 from app.config import load_settings, save_setting
 from app.domain.errors import DomainError
+from app.services.access import ADMIN_ROLES
 from app.store.db import Database
 from app.store.errors import translate
 from app.ui.pages import REGISTRY, Navigator, PageSpec
+from app.ui.widgets.fields import ErrorLabel
+from app.ui.widgets.share_rekey import RekeyDialog
 from app.ui.worker import Cancelled, Task
 
 
@@ -56,9 +60,31 @@ class SyncPage(QWidget):
         row.addWidget(browse)
         form.addRow(self.tr("Folder"), row)
         self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("syncPassphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setPlaceholderText(self.tr("only needed the first time with this folder"))
-        form.addRow(self.tr("Sync passphrase"), self.passphrase)
+        self.passphrase.setToolTip(self.tr("Needed the first time with this folder, and once more after an "
+                                           "administrator changes the folder's passphrase (when a laptop is lost)"))
+        self._plain_placeholder()
+        # Why the passphrase is asked for again (the share's passphrase was changed), right under the field.
+        self.passphrase_note = ErrorLabel()
+        self.passphrase_note.setObjectName("passphraseNote")
+        passphrase_column = QVBoxLayout()
+        passphrase_column.addWidget(self.passphrase)
+        passphrase_column.addWidget(self.passphrase_note)
+        form.addRow(self.tr("Sync passphrase"), passphrase_column)
+        # Lost laptop: administrators give the share a new passphrase here (the CLI's --rekey).
+        self.rekey_button = QPushButton(self.tr("Change the share passphrase (lost laptop)…"))
+        self.rekey_button.setObjectName("rekeyButton")
+        self.rekey_button.setToolTip(self.tr("When a laptop is lost or stolen: give this folder a new passphrase "
+                                             "and shut the lost laptop out"))
+        self.rekey_button.clicked.connect(self.open_rekey)
+        self.rekey_dialog: RekeyDialog | None = None
+        user = database.user
+        self.rekey_button.setVisible(user is not None and user.role in ADMIN_ROLES)
+        rekey_row = QHBoxLayout()
+        rekey_row.addStretch(1)
+        rekey_row.addWidget(self.rekey_button)
+        form.addRow(rekey_row)
 
         from sync.http_client import server_settings
 
@@ -133,6 +159,9 @@ class SyncPage(QWidget):
             when = run.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
             self.result.setPlainText(f"{when}  {run.target}\n{run.summary or ''}")
 
+    def _plain_placeholder(self) -> None:
+        self.passphrase.setPlaceholderText(self.tr("only needed the first time with this folder"))
+
     def browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose the shared folder or USB stick"),
                                                   self.folder.text())
@@ -149,6 +178,7 @@ class SyncPage(QWidget):
         path = Path(text)
         passphrase = self.passphrase.text() or None
         self.error.setText("")
+        self.passphrase_note.show_message(None)
         self.progress.setValue(0)
         cancelled = {"flag": False}
         self._run(lambda report: sync_folder(self.database, path, passphrase, progress=report,
@@ -172,6 +202,7 @@ class SyncPage(QWidget):
     def _run(self, work: Any, cancelled: dict[str, bool]) -> None:
         self.sync_button.setEnabled(False)
         self.server_button.setEnabled(False)
+        self.rekey_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.task = Task(work)
         self._cancelled = cancelled
@@ -189,11 +220,15 @@ class SyncPage(QWidget):
             self._cancelled["flag"] = True
             self.task.cancel()
 
-    def _finish(self) -> None:
+    def _finish(self, *, succeeded: bool) -> None:
         self.sync_button.setEnabled(True)
         self.server_button.setEnabled(True)
+        self.rekey_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        self.passphrase.clear()
+        self.passphrase_note.show_message(None)
+        if succeeded:  # not kept in the form; after an error it stays, to be corrected
+            self.passphrase.clear()
+            self._plain_placeholder()
         self.enroll_code.clear()  # a code works once; a token is not kept in the form
         self.server_token.clear()
         self.refresh()
@@ -204,21 +239,67 @@ class SyncPage(QWidget):
         if self.folder.text().strip():
             save_setting(self.database.data_dir, "sync_folder", self.folder.text().strip())
         self.progress.setValue(100)
-        self._finish()
+        self._finish(succeeded=True)
         self.result.setPlainText("\n".join(result.lines()))
         if not result.ok:
             self.error.setText(self.tr("The sync finished with problems; see below."))
 
     def _failed(self, exc: BaseException) -> None:
-        self._finish()
+        from sync.errors import SharePassphraseChanged
+
+        self._finish(succeeded=False)
         if isinstance(exc, Cancelled):
             self.error.setText(self.tr("Sync cancelled. What was already applied stays applied."))
+        elif isinstance(exc, SharePassphraseChanged):
+            self._ask_new_passphrase()
         elif isinstance(exc, DomainError):
             self.error.setText(str(exc))
         elif isinstance(exc, OSError):
             self.error.setText(str(translate(exc)))
         else:
             raise exc
+
+    def _ask_new_passphrase(self) -> None:
+        """The share has a new passphrase (an administrator changed it after a laptop was lost): say so, and
+        have the passphrase field ready to take the new one."""
+        if self.passphrase.text():
+            self.passphrase_note.show_message(self.tr(
+                "This is not the folder's new passphrase. An administrator changed the passphrase of this folder "
+                "(a laptop was lost): ask them for the new one, type it in the passphrase field and sync again. "
+                "Nothing on this laptop was changed."))
+        else:
+            self.passphrase_note.show_message(self.tr(
+                "An administrator changed the passphrase of this folder (a laptop was lost). Ask them for the new "
+                "passphrase, type it in the passphrase field and sync again; it is needed only once. Nothing on "
+                "this laptop was changed."))
+        self.passphrase.setPlaceholderText(self.tr("the new passphrase (an administrator changed it)"))
+        self.passphrase.setFocus()
+        self.passphrase.selectAll()
+
+    # ------------------------------------------------------------------ lost laptop (administrators)
+    def open_rekey(self) -> None:
+        text = self.folder.text().strip()
+        if not text:
+            self.error.setText(self.tr("Choose the shared folder or USB stick first."))
+            return
+        self.error.setText("")
+        self.rekey_dialog = RekeyDialog(self.database, Path(text), self)
+        self.rekey_dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.rekey_dialog.rekeyed.connect(self._rekeyed)
+        self.rekey_dialog.finished.connect(self._rekey_closed)
+        self.rekey_dialog.open()
+
+    def _rekeyed(self, result: Any) -> None:
+        save_setting(self.database.data_dir, "sync_folder", self.folder.text().strip())
+        self.refresh()
+        self.result.setPlainText("\n".join(result.lines()))
+        if self.navigator is not None:
+            self.navigator.refresh_status()
+
+    def _rekey_closed(self, _result: int) -> None:
+        if self.rekey_dialog is not None:
+            self.rekey_dialog.deleteLater()
+            self.rekey_dialog = None
 
 
 REGISTRY.register(PageSpec(
