@@ -79,6 +79,7 @@ class TableCodec:
     layout: tuple[tuple[str, Any, Any], ...] = ()  # (name, absent value, default) per field
     column_absent: tuple[Any, ...] = ()  # what the table stores for an absent field
     json_positions: frozenset[int] = frozenset()
+    scope_index: int | None = None
 
     def __post_init__(self) -> None:
         # Derived lookups, precomputed because creating rows in bulk consults them for every field.
@@ -87,6 +88,7 @@ class TableCodec:
         set_(self, "layout", tuple((n, self.absent(n), self.defaults.get(n)) for n in self.fields))
         set_(self, "column_absent", tuple(self.to_column(n, self.absent(n)) for n in self.fields))
         set_(self, "json_positions", frozenset(i for i, n in enumerate(self.fields) if n in self.json_fields))
+        set_(self, "scope_index", self.fields.index("scope") if "scope" in self.fields else None)
 
     @classmethod
     def of(cls, model: type[Synced]) -> TableCodec:
@@ -273,11 +275,9 @@ class LogStore:
     def encode(self, op: OpRecord, positional: list[Any] | None = None) -> tuple[Any, ...]:
         """The op_log row of an op; a create op's ``positional`` values may be given if already computed."""
         if op.prev is None:
-            values = list(positional if positional is not None else _positional(CODECS[op.tbl], op.data,
-                                                                                defaults=False))
-            while values and values[-1] is None:
-                values.pop()
-            data = _dumps(values)
+            codec = CODECS[op.tbl]
+            values = list(positional if positional is not None else _positional(codec, op.data, defaults=False))
+            data = _create_data(codec, values, op.scope)
         else:
             data = _dumps(op.data)
         return (self.atom(op.device_id), op.seq, op.hlc, op.tbl, op.row_id, self.atom(op.scope),
@@ -287,9 +287,11 @@ class LogStore:
     def decode(self, row: Sequence[Any]) -> OpRecord:
         device, seq, hlc, tbl, row_id, scope, user, data, prev = row
         values = json.loads(data)
+        scope_text = self._by_id[scope]
         if prev is None:
             values = {n: v for n, v in zip(CODECS[tbl].fields, values, strict=False) if v is not None}
-        return OpRecord(self._by_id[device], seq, hlc, tbl, row_id, self._by_id[scope], values,
+            values.setdefault("scope", scope_text)  # left out of the stored form: see _create_data
+        return OpRecord(self._by_id[device], seq, hlc, tbl, row_id, scope_text, values,
                         None if prev is None else json.loads(prev), None if user is None else self._by_id[user])
 
     def insert(self, ops: Sequence[OpRecord]) -> None:
@@ -408,6 +410,18 @@ def _positional(codec: TableCodec, values: Mapping[str, Any], *, defaults: bool 
     return out
 
 
+def _create_data(codec: TableCodec, positional: list[Any], scope: str) -> str:
+    """A create op's stored ``data``: its values in field order, trailing absent ones left out, and the
+    ``scope`` field left out too when it is the op's own scope (always, for ops made here): the op row
+    carries it already, and a uuid per op is a tenth of the log. Changes ``positional``."""
+    index = codec.scope_index
+    if index is not None and positional[index] == scope:
+        positional[index] = None
+    while positional and positional[-1] is None:
+        positional.pop()
+    return _dumps(positional)
+
+
 def _table_row(codec: TableCodec, row_id: str, positional: Sequence[Any]) -> tuple[Any, ...]:
     row = [absent if value is None else value for value, absent in zip(positional, codec.column_absent, strict=True)]
     for i in codec.json_positions:
@@ -435,10 +449,9 @@ def create_many(session: Session, model: type[Synced], rows: Sequence[Mapping[st
         if not scope:
             raise ValueError(f"{codec.table} row without scope")
         table_rows.append(_table_row(codec, row_id, positional))
-        while positional and positional[-1] is None:
-            positional.pop()
         seq, hlc = op_writer.stamp()
-        op_rows.append((device, seq, hlc, codec.table, row_id, store.atom(scope), user, _dumps(positional), None))
+        op_rows.append((device, seq, hlc, codec.table, row_id, store.atom(scope), user,
+                        _create_data(codec, positional, scope), None))
     store.cur.executemany(INSERT_OP, op_rows)
     store.cur.executemany(_insert_sql(codec), table_rows)
     op_writer.save_state(store.cur)
