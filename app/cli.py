@@ -162,7 +162,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
             with database.read() as session:
                 plan = plan_import(session, path, today=date.today(), progress=progress)
             _print_plan(plan, dry_run=True)
-            return EXIT_USER_ERROR if plan.rejected and not args.skip_invalid else EXIT_OK
+            return EXIT_USER_ERROR if plan.counts.rejected and not args.skip_invalid else EXIT_OK
         try:
             with database.write() as session:
                 plan = plan_import(session, path, today=date.today(), progress=progress)
@@ -174,20 +174,25 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
         if progress is not None:
             print(file=sys.stderr)
     if rejected is not None:
-        _print_plan(rejected.plan, dry_run=False, errors=rejected.errors)
+        _print_plan(rejected.plan, dry_run=False, errors=rejected.errors, error_count=rejected.count)
         _print_report(lambda: write_report(rejected.plan))
         raise UserError(f"{rejected.zh}（请修改后重新导入，或加 --skip-invalid 只导入无误的行）",
                         f"{rejected.en} (Fix the file and import again, or add --skip-invalid to import the valid "
                         "rows only.)")
     print(_t(f"已导入 {path.name}：{result.summary('zh')}。", f"Imported {path.name}: {result.summary('en')}."))
     lang = current_language()
-    _print_rows([describe_error(e, lang) for e in result.skipped], _t("有误未导入：", "Invalid, not imported:"))
-    _print_rows([describe_error(n, lang) for n in result.plan.notes], _t("提示：", "Notes:"))
+    counts = result.plan.counts
+    _print_rows([describe_error(e, lang) for e in result.skipped], _t("有误未导入：", "Invalid, not imported:"),
+                counts.errors if result.skipped else 0)
+    _print_rows([describe_error(n, lang) for n in result.plan.notes], _t("提示：", "Notes:"), counts.notes)
     _print_report(lambda: write_report(result))
     return EXIT_OK
 
 
-def _print_plan(plan: ImportPlan, *, dry_run: bool, errors: Sequence[RowError] | None = None) -> None:
+def _print_plan(plan: ImportPlan, *, dry_run: bool, errors: Sequence[RowError] | None = None,
+                error_count: int | None = None) -> None:
+    """The plan's summary and its first rows of each kind (a plan keeps only the first ones; the counts say how
+    many there are in all)."""
     from app.services.importing import describe_error
 
     lang = current_language()
@@ -203,23 +208,26 @@ def _print_plan(plan: ImportPlan, *, dry_run: bool, errors: Sequence[RowError] |
     if dry_run:
         _print_rows([_t(f"第 {a.row} 行 {a.student.name}（{a.student.grade} 年级 {a.student.class_name or ''}）",
                         f"Row {a.row} {a.student.name} (grade {a.student.grade} {a.student.class_name or ''})"
-                        ).rstrip() for a in plan.to_add], _t("将新增：", "Would add:"))
+                        ).rstrip() for a in plan.to_add], _t("将新增：", "Would add:"), plan.counts.to_add)
         _print_rows([_t(f"第 {c.row} 行 {c.name}：", f"Row {c.row} {c.name}: ") + c.describe(lang)
-                     for c in plan.to_change], _t("将更新：", "Would change:"))
+                     for c in plan.to_change], _t("将更新：", "Would change:"), plan.counts.to_change)
     rejected = errors if errors is not None else plan.rejected
-    _print_rows([describe_error(e, lang) for e in rejected], _t("有误：", "Invalid:"))
-    _print_rows([describe_error(n, lang) for n in plan.notes], _t("提示：", "Notes:"))
+    _print_rows([describe_error(e, lang) for e in rejected], _t("有误：", "Invalid:"),
+                error_count if error_count is not None else plan.counts.errors if errors is None else len(errors))
+    _print_rows([describe_error(n, lang) for n in plan.notes], _t("提示：", "Notes:"), plan.counts.notes)
 
 
-def _print_rows(lines: Sequence[str], title: str) -> None:
+def _print_rows(lines: Sequence[str], title: str, total: int | None = None) -> None:
+    """The first _SHOWN_ROWS of ``lines``; ``total`` is how many there are in all (default: ``len(lines)``)."""
     if not lines:
         return
+    total = max(total or 0, len(lines))
     print(title)
     for line in lines[:_SHOWN_ROWS]:
         print(f"  {line}")
-    if len(lines) > _SHOWN_ROWS:
-        print(_t(f"  …（共 {len(lines)} 条，全部见导入报告）",
-                 f"  … ({len(lines)} in all; the report lists every one)"))
+    if total > _SHOWN_ROWS:
+        print(_t(f"  …（共 {total} 条，全部见导入报告）",
+                 f"  … ({total} in all; the report lists every one)"))
 
 
 def _print_report(write: Callable[[], Path]) -> None:

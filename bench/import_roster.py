@@ -1,22 +1,27 @@
-"""Issue 3's import figure: importing an N-row registry .xlsx (default 100,000) against openpyxl's read-only parse of
-the same file plus a raw ``executemany`` of its rows into one plain SQLite table, measured in the same run; and the
-import's peak memory (it streams the file, so memory grows with the rows kept for writing, not with the file).
+"""Issue 3's import figures: importing an N-row registry .xlsx (default 100,000) against openpyxl's read-only parse
+of the same file plus a raw ``executemany`` of its rows into one plain SQLite table, measured in the same run; and
+the import's peak memory, which must stay flat: the peak RSS of importing N rows against importing N/5 rows
+(20,000 for 100,000), and against a bare read-only parse of the N-row file in the same setting.
 
-    python -m bench.import_roster [N]
+    python -m bench.import_roster [N] [--small M] [--no-memory]
 
-(b) runs in a fresh process so that its peak RSS is its own, not the file writer's or the baseline's.
+Each import, and the bare parse, runs in a fresh process of its own (spawned, so nothing of this process's file
+writing or baseline is in it) that creates the data folder and the schools first; its peak is VmHWM from
+/proc/self/status (ru_maxrss elsewhere). SQLite's page cache is part of every figure: a transaction that writes
+many rows widens it to ``oplog.WIDE_CACHE_KIB`` (64 MiB), and a small import fills less of it than a large one.
 """
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
-import resource
 import sqlite3
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 TODAY = date(2026, 11, 29)
 SCHOOLS = (("西乡塘区石埠小学", "2145070001"), ("西乡塘区坛洛镇中心小学", "2145070002"))
@@ -26,6 +31,8 @@ HEADER = ["序号", "学校名称", "学校标识码", "年级", "班级", "姓�
 SURNAMES = "韦李黄陆莫蒙覃梁农罗刘陈张周"
 GIVEN = "小明丽华强芳军秀英海燕志宏桂兰春梅建国玉凤𰻝"
 CN_GRADES = "一二三四五六七八九"
+TIME_BOUND = 3.0
+PEAK_BOUND = 1.3  # the N-row import's peak over the N/5-row import's
 
 
 def write_roster(path: Path, count: int) -> None:
@@ -73,8 +80,19 @@ def baseline(path: Path, plain: Path) -> float:
     return time.perf_counter() - started
 
 
-def jiafang_import(path: str, data_dir: str, results: multiprocessing.Queue) -> None:
-    """(b): plan_import + apply_import into a fresh data folder, in one write transaction."""
+def peak_mb() -> float:
+    """This process's peak RSS in MB: VmHWM on Linux, whose ru_maxrss would carry the spawning parent's."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        return int(status.read_text().split("VmHWM:")[1].split()[0]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def child(mode: str, path: str, data_dir: str, results: Any) -> None:
+    """In a fresh process: a data folder with the schools, then (b) plan_import + apply_import of the file in one
+    write transaction (``mode`` "import"), or only openpyxl's read-only parse of it (``mode`` "parse")."""
     from app.services import places
     from app.services.importing import apply_import, plan_import
     from app.store import keys
@@ -85,23 +103,48 @@ def jiafang_import(path: str, data_dir: str, results: multiprocessing.Queue) -> 
     with database.write() as session:
         for name, code in SCHOOLS:
             places.add_school(session, name=name, school_type="primary", code=code)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_before = peak_mb()
+    figures: dict[str, float] = {}
     started = time.perf_counter()
-    with database.write() as session:
-        plan = plan_import(session, Path(path), today=TODAY)
-        planned = time.perf_counter()
-        result = apply_import(session, plan, skip_invalid=False)
-        applied = time.perf_counter()
-    finished = time.perf_counter()
+    if mode == "parse":
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        figures["rows"] = sum(1 for _ in workbook.worksheets[0].iter_rows(values_only=True))
+        workbook.close()
+    else:
+        with database.write() as session:
+            plan = plan_import(session, Path(path), today=TODAY)
+            planned = time.perf_counter()
+            result = apply_import(session, plan, skip_invalid=False)
+            applied = time.perf_counter()
+        figures.update(added=result.added, rejected=plan.counts.rejected, plan_s=planned - started,
+                       apply_s=applied - planned, commit_s=time.perf_counter() - applied)
+    figures["seconds"] = time.perf_counter() - started
     database.close()
-    results.put({
-        "added": len(result.added), "rejected": len(plan.rejected), "plan_s": planned - started,
-        "apply_s": applied - planned, "commit_s": finished - applied, "import_s": finished - started,
-        "rss_before_mb": rss_before / 1024, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    })
+    figures.update(rss_before_mb=rss_before, peak_rss_mb=peak_mb())
+    results.put(figures)
 
 
-def run(count: int = 100_000) -> dict[str, float]:
+def in_child(mode: str, path: Path, data_dir: Path) -> dict[str, float]:
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    process = context.Process(target=child, args=(mode, str(path), str(data_dir), results))
+    process.start()
+    figures: dict[str, float] = results.get()
+    process.join()
+    return figures
+
+
+def imported(path: Path, data_dir: Path, count: int) -> dict[str, float]:
+    figures = in_child("import", path, data_dir)
+    if figures["added"] != count or figures["rejected"]:
+        raise SystemExit(f"the import did not take every row: {figures}")
+    return figures
+
+
+def run(count: int = 100_000, *, small: int | None = None, memory: bool = True) -> dict[str, float]:
+    small = small or max(count // 5, 1)
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         path = base / "学籍导出.xlsx"
@@ -109,23 +152,46 @@ def run(count: int = 100_000) -> dict[str, float]:
         write_roster(path, count)
         written = time.perf_counter() - started
         raw_seconds = baseline(path, base / "plain.db")
-        context = multiprocessing.get_context("spawn")
-        results = context.Queue()
-        child = context.Process(target=jiafang_import, args=(str(path), str(base / "data"), results))
-        child.start()
-        figures = results.get()
-        child.join()
-        if figures["added"] != count or figures["rejected"]:
-            raise SystemExit(f"the import did not take every row: {figures}")
-        return {
+        big = imported(path, base / "data", count)
+        figures = {
             "rows": count, "file_mb": path.stat().st_size / 1e6, "write_file_s": written,
-            "a_parse_executemany_s": raw_seconds, "b_import_s": figures["import_s"], "b_plan_s": figures["plan_s"],
-            "b_apply_s": figures["apply_s"], "b_commit_s": figures["commit_s"],
-            "ratio_b_over_a": figures["import_s"] / raw_seconds,
-            "b_rss_before_import_mb": figures["rss_before_mb"], "b_peak_rss_mb": figures["peak_rss_mb"],
+            "a_parse_executemany_s": raw_seconds, "b_import_s": big["seconds"], "b_plan_s": big["plan_s"],
+            "b_apply_s": big["apply_s"], "b_commit_s": big["commit_s"], "ratio_b_over_a": big["seconds"] / raw_seconds,
+            "b_rss_before_import_mb": big["rss_before_mb"], "b_peak_rss_mb": big["peak_rss_mb"],
         }
+        if memory:
+            small_path = base / "学籍导出_小.xlsx"
+            write_roster(small_path, small)
+            little = imported(small_path, base / "data_small", small)
+            parse = in_child("parse", path, base / "data_parse")
+            figures.update({
+                "small_rows": small, "small_peak_rss_mb": little["peak_rss_mb"],
+                "parse_peak_rss_mb": parse["peak_rss_mb"],
+                "peak_ratio_big_over_small": big["peak_rss_mb"] / little["peak_rss_mb"],
+                "big_over_parse_mb": big["peak_rss_mb"] - parse["peak_rss_mb"],
+                "small_over_parse_mb": little["peak_rss_mb"] - parse["peak_rss_mb"],
+            })
+        return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.import_roster", description=__doc__.split("\n\n")[0])
+    parser.add_argument("rows", nargs="?", type=int, default=100_000, help="rows of the file (default 100,000)")
+    parser.add_argument("--small", type=int, default=None,
+                        help="rows of the small import the peak memory is compared with (default rows / 5)")
+    parser.add_argument("--no-memory", action="store_true", help="measure the time only")
+    args = parser.parse_args(argv)
+    figures = run(args.rows, small=args.small, memory=not args.no_memory)
+    for name, value in figures.items():
+        print(f"{name:26} {value:10.3f}")
+    print(f"time: {figures['ratio_b_over_a']:.2f}x (bound {TIME_BOUND:g}x)", file=sys.stderr)
+    if "peak_ratio_big_over_small" in figures:
+        print(f"peak RSS: {figures['b_peak_rss_mb']:.0f} MB at {args.rows:,} rows, "
+              f"{figures['small_peak_rss_mb']:.0f} MB at {figures['small_rows']:,.0f}, "
+              f"{figures['parse_peak_rss_mb']:.0f} MB for the bare parse: "
+              f"{figures['peak_ratio_big_over_small']:.2f}x (bound {PEAK_BOUND:g}x)", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
-    for name, value in run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000).items():
-        print(f"{name:24} {value:10.3f}")
+    sys.exit(main())

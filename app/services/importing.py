@@ -5,10 +5,19 @@ Two steps, so that a screen or ``--dry-run`` can show what would happen before a
 
 - :func:`plan_import` reads the file as a stream, finds the header under any title rows, matches every row to an
   existing student (by ID number, else by student number), checks it with the roster rules and returns an
-  :class:`ImportPlan`: students to add, students to change (field by field), rows unchanged, rows rejected (with
-  the file's own row number and the column's header as the file writes it).
-- :func:`apply_import` writes a plan through the roster services, inside the caller's ``database.write()``
-  transaction, so an error, a cancel or a full disk leaves nothing half imported.
+  :class:`ImportPlan`: how many students to add, to change (field by field), rows unchanged, rows rejected (with
+  the file's own row number and the column's header as the file writes it), with the first few hundred of each
+  for a screen.
+- :func:`apply_import` writes the plan through the roster services in batches, inside the caller's
+  ``database.write()`` transaction, so an error, a cancel or a full disk leaves nothing half imported.
+
+Memory stays flat however long the file: openpyxl reads .xlsx in read-only mode and CSV is read line by line;
+the rows a plan will write, and every error and note for the report, wait in encrypted temporary spills
+(``importing_rows.Spill``), not in lists; repeated ID numbers are found from compact integer keys
+(``importing_rows.KeyIndex``, 12–20 bytes a row). Writing reads the spills back rather than parsing the file a
+second time, which would cost as much again as the parse (most of an import's time); the file must still be the
+one that was checked (size, modification time and a BLAKE2 digest), or nothing is written. Only .xls is read
+whole, by xlrd, which has no streaming mode; the format holds at most 65,536 rows.
 
 An empty cell never erases what is stored: a poverty list with only 姓名, 身份证号 and 是否建档立卡 updates the
 flag and leaves grade, class and the rest alone.
@@ -16,15 +25,20 @@ flag and leaves grade, class and the rest alone.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import csv
 import functools
+import hashlib
+import heapq
+import itertools
 import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -50,6 +64,7 @@ from app.domain.i18n import resolve_language
 from app.domain.identity import IdInfo, normalize_id_text, parse_id_number, parse_student_number
 from app.domain.names import normalize_name
 from app.services import roster
+from app.services.importing_rows import KeyIndex, Spill, key_code, key_text, uuid_code
 from app.services.roster import HouseholdInput, MemberInput, RowError, StudentInput
 from app.store.models import School, Student
 
@@ -61,8 +76,11 @@ MIN_HEADER_MATCHES = 3
 REPORT_SUFFIX = ".导入报告.csv"
 
 _LOOKUP_CHUNK = 900  # rows matched against the database per query (SQLite's host-parameter limit is 999 on old builds)
-_WRITE_CHUNK = 5000  # students written per service call: bounds the services' per-call working lists
+_WRITE_CHUNK = 2000  # students written per service call: bounds the services' per-call working lists
 _PROGRESS_EVERY = 500
+# Of each list (students to add, to change, errors, notes) a plan keeps this many in memory for a screen; the
+# report file has every one.
+KEPT_ROWS = 500
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -87,14 +105,32 @@ class ImportCancelled(DomainError):
         super().__init__("已取消，没有导入任何记录。", "Cancelled; nothing was imported.")
 
 
+class RosterFileChanged(RosterFileError):
+    """The file changed while it was read, or after it was checked; nothing was written."""
+
+    def __init__(self, path: Path, *, while_reading: bool = False) -> None:
+        if while_reading:
+            super().__init__(f"文件 {path.name} 在读取过程中被修改了，没有导入任何记录；请等它保存完毕后重新导入",
+                             f"The file {path.name} changed while it was being read; nothing was imported. Wait "
+                             "until it is saved, then import it again")
+        else:
+            super().__init__(f"文件 {path.name} 在检查之后被修改过，没有导入任何记录；请重新检查后再导入",
+                             f"The file {path.name} changed after it was checked; nothing was imported. Check it "
+                             "again, then import it")
+
+
 class ImportRejected(ValidationError):
-    """Rows of the file are invalid and ``skip_invalid`` was not given: nothing was written."""
+    """Rows of the file are invalid and ``skip_invalid`` was not given: nothing was written.
+
+    ``errors`` are the first KEPT_ROWS of them (all of them are in the report file); ``count`` is how many there are.
+    """
 
     def __init__(self, plan: ImportPlan, errors: Sequence[RowError] | None = None) -> None:
         self.plan = plan
         self.errors = list(errors if errors is not None else plan.rejected)
+        self.count = plan.counts.errors if errors is None else len(self.errors)
         first = self.errors[0]
-        rows = len({e.index for e in self.errors})
+        rows = plan.counts.rejected if errors is None else len({e.index for e in self.errors})
         super().__init__(
             f"{rows} 行有误，没有导入任何记录。第一处：{describe_error(first, 'zh')}",
             f"{rows} row(s) are invalid; nothing was imported. First: {describe_error(first, 'en')}",
@@ -162,9 +198,61 @@ class StudentToChange:
 
 
 @dataclass
+class ImportCounts:
+    """How many of the file's data rows each outcome has; ``errors`` and ``notes`` count messages (a row can have
+    several errors)."""
+
+    to_add: int = 0
+    to_change: int = 0
+    unchanged: int = 0
+    rejected: int = 0  # rows
+    errors: int = 0
+    notes: int = 0
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What the file was when it was checked: writing refuses a file that is no longer this."""
+
+    size: int
+    mtime_ns: int
+    digest: str  # BLAKE2b of the content
+
+    @classmethod
+    def of(cls, path: Path) -> FileStamp:
+        try:
+            before = path.stat()
+            digest = hashlib.blake2b(digest_size=20)
+            with open(path, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+            after = path.stat()
+        except OSError as exc:
+            raise RosterFileError(f"无法读取文件 {path}：{exc.strerror}",
+                                  f"Cannot read {path}: {exc.strerror}") from None
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+            raise RosterFileChanged(path, while_reading=True)
+        return cls(after.st_size, after.st_mtime_ns, digest.hexdigest())
+
+    def same_stat(self, path: Path) -> bool:
+        try:
+            now = path.stat()
+        except OSError:
+            return False
+        return (now.st_size, now.st_mtime_ns) == (self.size, self.mtime_ns)
+
+
+@dataclass(eq=False)
 class ImportPlan:
-    """What importing ``path`` would do. ``rejected`` holds RowErrors whose ``index`` is the file's own row number
-    (1-based, as Excel shows it) and whose ``field`` is the column's header as the file writes it."""
+    """What importing ``path`` would do.
+
+    ``counts`` has the totals. ``to_add``, ``to_change``, ``rejected`` and ``notes`` hold the first KEPT_ROWS of
+    each (all of them when there are fewer), in the file's row order, for a screen: :meth:`all_errors` and
+    :meth:`all_notes` give every one, and the rows to write wait in encrypted temporary spills until
+    :func:`apply_import` reads them back, so a plan's memory does not grow with the file. A RowError's ``index``
+    is the file's own row number (1-based, as Excel shows it) and its ``field`` is the column's header as the
+    file writes it.
+    """
 
     path: Path
     today: date
@@ -174,44 +262,78 @@ class ImportPlan:
     header_row: int
     columns: dict[str, str]  # recognised field -> header text in the file
     ignored_columns: list[str]
+    stamp: FileStamp | None = None
     rows_read: int = 0
+    counts: ImportCounts = field(default_factory=ImportCounts)
     to_add: list[StudentToAdd] = field(default_factory=list)
     to_change: list[StudentToChange] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)  # file row numbers
     rejected: list[RowError] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)
-
-    @property
-    def rejected_rows(self) -> list[int]:
-        return sorted({e.index for e in self.rejected})
+    _adds: Spill[StudentToAdd] = field(default_factory=Spill, repr=False)
+    _changes: Spill[StudentToChange] = field(default_factory=Spill, repr=False)
+    _errors: Spill[RowError] = field(default_factory=Spill, repr=False)  # all but the repeats', in row order
+    _notes: Spill[RowNote] = field(default_factory=Spill, repr=False)
+    _repeats: _Repeats | None = field(default=None, repr=False)
 
     def summary(self, lang: str | None = None) -> str:
+        counts = self.counts
         if resolve_language(lang) == "zh":
-            return (f"新增 {len(self.to_add)} 人，更新 {len(self.to_change)} 人，未变 {len(self.unchanged)} 人，"
-                    f"有误 {len(self.rejected_rows)} 行")
-        return (f"{len(self.to_add)} to add, {len(self.to_change)} to change, {len(self.unchanged)} unchanged, "
-                f"{len(self.rejected_rows)} row(s) rejected")
+            return (f"新增 {counts.to_add} 人，更新 {counts.to_change} 人，未变 {counts.unchanged} 人，"
+                    f"有误 {counts.rejected} 行")
+        return (f"{counts.to_add} to add, {counts.to_change} to change, {counts.unchanged} unchanged, "
+                f"{counts.rejected} row(s) rejected")
+
+    def all_errors(self) -> Iterator[RowError]:
+        """Every error, by row and then column (what the report lists)."""
+        repeats = self._repeats.errors() if self._repeats is not None else iter(())
+        # Both are in that order already; on a tie the row's own errors come first, as they were found first.
+        return heapq.merge(self._errors, repeats, key=_error_order)
+
+    def all_notes(self) -> Iterator[RowNote]:
+        """Every note, by row."""
+        return (note for note in self._notes if not self._repeated(note.index))
+
+    def students_to_add(self) -> Iterator[StudentToAdd]:
+        return (item for item in self._adds if not self._repeated(item.row))
+
+    def students_to_change(self) -> Iterator[StudentToChange]:
+        return (item for item in self._changes if not self._repeated(item.row))
+
+    def close(self) -> None:
+        """Let go of the temporary files now rather than when the plan is garbage collected."""
+        for spill in (self._adds, self._changes, self._errors, self._notes):
+            spill.close()
+
+    def _repeated(self, row: int) -> bool:
+        return self._repeats is not None and self._repeats.has(row)
+
+
+def _error_order(error: RowError) -> tuple[int, str]:
+    return error.index, error.field or ""
 
 
 @dataclass
 class ImportResult:
     plan: ImportPlan
-    added: list[str]  # new student ids
-    changed: list[str]  # ids of students edited
+    added: int  # students added
+    changed: int  # students edited
     households: int
-    skipped: list[RowError]  # the plan's rejected rows, left out under skip_invalid
+    skipped: list[RowError]  # the first of the errors of the rows left out under skip_invalid (plan.rejected)
 
     @property
-    def unchanged(self) -> list[int]:
-        return self.plan.unchanged
+    def unchanged(self) -> int:
+        return self.plan.counts.unchanged
+
+    @property
+    def skipped_rows(self) -> int:
+        return self.plan.counts.rejected if self.skipped else 0
 
     def summary(self, lang: str | None = None) -> str:
-        skipped = len({e.index for e in self.skipped})
         if resolve_language(lang) == "zh":
-            return (f"新增 {len(self.added)} 人，更新 {len(self.changed)} 人，未变 {len(self.plan.unchanged)} 人，"
-                    f"跳过有误的 {skipped} 行")
-        return (f"{len(self.added)} added, {len(self.changed)} changed, {len(self.plan.unchanged)} unchanged, "
-                f"{skipped} invalid row(s) skipped")
+            return (f"新增 {self.added} 人，更新 {self.changed} 人，未变 {self.unchanged} 人，"
+                    f"跳过有误的 {self.skipped_rows} 行")
+        return (f"{self.added} added, {self.changed} changed, {self.unchanged} unchanged, "
+                f"{self.skipped_rows} invalid row(s) skipped")
 
 
 # ----------------------------------------------------------------------------- columns
@@ -899,8 +1021,11 @@ class _Planner:
                 self.schools_by_code[key] = school_id
             for key in {name, _fold(name)}:
                 self.schools_by_name.setdefault(key, []).append(school_id)
-        self.first_row: dict[tuple[str, str], int] = {}  # (kind, key) -> first row that had it
-        self.repeats: dict[tuple[str, str], list[int]] = {}  # (kind, key) -> every row that had it, when > 1
+        # Kinds of key a row must not share with another row of the file (see finish).
+        self.keys = {"id": KeyIndex(), "number": KeyIndex(), "student": KeyIndex(wide=True)}
+        self.rows = array("I")  # the file's row number of each data row, in order
+        self.outcomes = bytearray()  # what each data row does: _ADD, _CHANGE, _UNCHANGED or _REJECTED
+        self.row_errors: list[RowError] = []  # of the row being classified
 
     # -- helpers
     def column(self, key: str) -> str:
@@ -920,12 +1045,43 @@ class _Planner:
         return None
 
     def reject(self, row: int, key: str | None, zh: str, en: str) -> None:
-        self.plan.rejected.append(RowError(row, self.error_column(key), zh, en))
+        self.row_errors.append(RowError(row, self.error_column(key), zh, en))
 
     def seen(self, kind: str, key: str, row: int) -> None:
-        first = self.first_row.setdefault((kind, key), row)
-        if first != row:
-            self.repeats.setdefault((kind, key), [first]).append(row)
+        self.keys[kind].add(key, uuid_code(key) if kind == "student" else key_code(key), row)
+
+    def note(self, note: RowNote) -> None:
+        plan = self.plan
+        plan._notes.append(note)
+        plan.counts.notes += 1
+        if len(plan.notes) < KEPT_ROWS:
+            plan.notes.append(note)
+
+    def record(self, row: int, decided: StudentToAdd | StudentToChange | None) -> None:
+        """Keep what the row does: counted, the first few for a screen, all of them in the plan's spills."""
+        plan, counts = self.plan, self.plan.counts
+        self.rows.append(row)
+        if self.row_errors:
+            self.outcomes.append(_REJECTED)
+            counts.rejected += 1
+            counts.errors += len(self.row_errors)
+            for error in sorted(self.row_errors, key=_error_order):
+                plan._errors.append(error)
+        elif isinstance(decided, StudentToAdd):
+            self.outcomes.append(_ADD)
+            counts.to_add += 1
+            plan._adds.append(decided)
+            if len(plan.to_add) < KEPT_ROWS:
+                plan.to_add.append(decided)
+        elif isinstance(decided, StudentToChange):
+            self.outcomes.append(_CHANGE)
+            counts.to_change += 1
+            plan._changes.append(decided)
+            if len(plan.to_change) < KEPT_ROWS:
+                plan.to_change.append(decided)
+        else:
+            self.outcomes.append(_UNCHANGED)
+            counts.unchanged += 1
 
     # -- per row
     def parse(self, number: int, values: Sequence[Any]) -> _Parsed | None:
@@ -958,12 +1114,13 @@ class _Planner:
         by_id = _existing(self.session, Student.id_number, ids) if ids else {}
         by_number = _existing(self.session, Student.student_number, numbers) if numbers else {}
         for item in batch:
-            self.classify_row(item, by_id, by_number)
+            self.row_errors = list(item.errors)
+            self.record(item.row, self.classify_row(item, by_id, by_number))
 
-    def classify_row(self, item: _Parsed, by_id: Mapping[str, _Existing], by_number: Mapping[str, _Existing]) -> None:
+    def classify_row(self, item: _Parsed, by_id: Mapping[str, _Existing],
+                     by_number: Mapping[str, _Existing]) -> StudentToAdd | StudentToChange | None:
+        """What the row does: a student to add or to change, or None (unchanged, or rejected: ``row_errors``)."""
         row, values = item.row, dict(item.values)
-        errors = len(self.plan.rejected)
-        self.plan.rejected.extend(item.errors)
         id_number: str | None = values.get("id_number") or None
         student_number: str | None = values.get("student_number") or None
         if id_number:
@@ -1007,12 +1164,11 @@ class _Planner:
             elif not birth.matches(known):
                 self.reject(row, "birth_date", f"出生年月 {birth} 与出生日期 {known.isoformat()} 不一致",
                             f"Birth month {birth} disagrees with the birth date {known.isoformat()}")
-        if len(self.plan.rejected) > errors:
-            return
+        if self.row_errors:
+            return None
         if match is not None:
-            self.change(row, values, match, school_id)
-        else:
-            self.add(row, values, info, school_id)
+            return self.change(row, values, match, school_id)
+        return self.add(row, values, info, school_id)
 
     def number_birth(self, student_number: str | None) -> date | None:
         if not student_number:
@@ -1042,7 +1198,7 @@ class _Planner:
                         f"No school {shown_en}: add the school (with its code) first, then import")
         return None
 
-    def add(self, row: int, values: dict[str, Any], info: IdInfo | None, school_id: str | None) -> None:
+    def add(self, row: int, values: dict[str, Any], info: IdInfo | None, school_id: str | None) -> StudentToAdd | None:
         missing = [key for key in ("name", "grade") if key not in values]
         if school_id is None and "school_code" not in values and "school_name" not in values:
             missing.append("school_name")
@@ -1050,9 +1206,9 @@ class _Planner:
             names = "、".join(self.column(k) for k in missing)
             en_names = ", ".join(_COLUMN_BY_KEY[k].en for k in missing)
             self.reject(row, missing[0], f"新学生需要填写：{names}", f"A new student needs: {en_names}")
-            return
+            return None
         if school_id is None:
-            return  # the unknown school was reported
+            return None  # the unknown school was reported
         student = StudentInput(
             name=values["name"], sex=values.get("sex") or (info.sex if info else ""),
             birth_date=values.get("birth_date"), school_id=school_id, grade=values["grade"],
@@ -1066,7 +1222,7 @@ class _Planner:
             roster.validate_student(student, today=self.today)
         except DomainError as exc:
             self.reject(row, exc.field, exc.zh, exc.en)
-            return
+            return None
         household = guardian = None
         if any(key in values for key in _HOUSEHOLD_KEYS):
             household = HouseholdInput(
@@ -1075,59 +1231,118 @@ class _Planner:
                 hardship=[HardshipCategory.REGISTERED_POOR] if values.get("registered_poor") else [])
             if values.get("guardian"):
                 guardian = Guardian(values["guardian"], values.get("relation") or None, values.get("phone"))
-        self.plan.to_add.append(StudentToAdd(row, student, household, guardian))
+        return StudentToAdd(row, student, household, guardian)
 
-    def change(self, row: int, values: dict[str, Any], match: _Existing, school_id: str | None) -> None:
+    def change(self, row: int, values: dict[str, Any], match: _Existing,
+               school_id: str | None) -> StudentToChange | None:
         if school_id is not None and school_id != match.input.school_id:
             header = self.column("school_name" if values.get("school_name") else "school_code")
-            self.plan.notes.append(RowNote(row, header, "学校不同，请用学籍异动转学",
-                                           "The school differs; move the student with a registry transfer"))
+            self.note(RowNote(row, header, "学校不同，请用学籍异动转学",
+                              "The school differs; move the student with a registry transfer"))
         given = {key: values[key] for key in _STUDENT_KEYS if key in values}
         try:
             validated = roster.validate_student(replace(match.input, **given), today=self.today)
         except DomainError as exc:
             self.reject(row, exc.field, exc.zh, exc.en)
-            return
+            return None
         diffs = tuple(FieldChange(key, self.column(key), match.stored[key], validated[key])
                       for key in given if validated[key] != match.stored[key])
         if not diffs:
-            self.plan.unchanged.append(row)
-            return
+            return None  # unchanged
         changes = {d.field: given[d.field] for d in diffs}
-        self.plan.to_change.append(StudentToChange(row, match.id, validated["name"], changes, diffs))
+        return StudentToChange(row, match.id, validated["name"], changes, diffs)
 
     # -- after the last row
     def finish(self) -> None:
         """Reject every row whose ID number, student number or matched student repeats another row's: which of
         the rows is right only a person can tell, so none of them is imported."""
-        repeated: set[int] = set()
-        for kind, zh_kind, en_kind, key_field in (("id", "身份证号", "ID number", "id_number"),
-                                                  ("number", "学籍号", "student number", "student_number")):
-            for (group, number), rows in self.repeats.items():
-                if group != kind or set(rows) <= repeated:
-                    continue  # rows with a repeated ID number usually repeat the student number too: say it once
-                for row in rows:
-                    others = [str(r) for r in rows if r != row]
-                    self.reject(row, key_field,
-                                f"{zh_kind} {number} 在文件中重复出现（另见第 {'、'.join(others)} 行），这几行都未导入",
-                                f"The {en_kind} {number} appears more than once in the file (also row(s) "
-                                f"{', '.join(others)}); none of these rows was imported")
-                repeated.update(rows)
-        for (group, _), rows in self.repeats.items():
-            if group != "student" or set(rows) <= repeated:
-                continue
-            for row in rows:
-                others = [str(r) for r in rows if r != row]
-                self.reject(row, "id_number", f"与第 {'、'.join(others)} 行是同一名学生，请合并为一行",
-                            f"The same student as row(s) {', '.join(others)}; merge them into one row")
-            repeated.update(rows)
-        if repeated:
-            plan = self.plan
-            plan.to_add = [a for a in plan.to_add if a.row not in repeated]
-            plan.to_change = [c for c in plan.to_change if c.row not in repeated]
-            plan.unchanged = [r for r in plan.unchanged if r not in repeated]
-            plan.notes = [n for n in plan.notes if n.index not in repeated]
-        self.plan.rejected.sort(key=lambda e: (e.index, e.field or ""))
+        plan, counts = self.plan, self.plan.counts
+        repeats = _Repeats.find(self.keys, self.error_column)
+        self.keys = {}
+        if repeats is not None:
+            plan._repeats = repeats
+            for row in repeats.rows:
+                ordinal = bisect.bisect_left(self.rows, row)
+                outcome = self.outcomes[ordinal]
+                if outcome == _REJECTED:
+                    continue
+                if outcome == _ADD:
+                    counts.to_add -= 1
+                elif outcome == _CHANGE:
+                    counts.to_change -= 1
+                else:
+                    counts.unchanged -= 1
+                counts.rejected += 1
+                self.outcomes[ordinal] = _REJECTED
+            counts.errors += repeats.count
+            # What the screen shows again, without the repeated rows.
+            plan.to_add = list(itertools.islice(plan.students_to_add(), KEPT_ROWS))
+            plan.to_change = list(itertools.islice(plan.students_to_change(), KEPT_ROWS))
+            plan.notes = list(itertools.islice(plan.all_notes(), KEPT_ROWS))
+            counts.notes = len(plan.notes) if len(plan.notes) < KEPT_ROWS else sum(1 for _ in plan.all_notes())
+        plan.rejected = list(itertools.islice(plan.all_errors(), KEPT_ROWS))
+
+
+_ADD, _CHANGE, _UNCHANGED, _REJECTED = 1, 2, 3, 4
+
+
+class _Repeats:
+    """The rows of a file that share an ID number, a student number or a matched student with another row, and
+    the errors that say so, made when asked for (one group of rows per repeated key, not one message per row)."""
+
+    def __init__(self, groups: list[tuple[str, str, array[int]]], column: Callable[[str | None], str | None]) -> None:
+        self.groups = groups  # (kind, the key as shown, the rows that have it)
+        self.fields = {"id": column("id_number"), "number": column("student_number"), "student": column("id_number")}
+        # Rows with a repeated ID number usually repeat the student number (and so the student) too: say it once.
+        # Within a kind the groups share no row; a group whose rows all repeat a key of an earlier kind is left out.
+        said = bytearray(len(groups))
+        earlier: set[int] = set()
+        for kind in ("id", "number", "student"):
+            members = [index for index, group in enumerate(groups) if group[0] == kind]
+            for index in members:
+                said[index] = not all(row in earlier for row in groups[index][2])
+            for index in members:
+                earlier.update(groups[index][2])
+        self.rows = array("I", sorted(earlier))  # every repeated row
+        # (row, group) of each message, by row: the order the report lists them in.
+        self.entries = array("Q", sorted(row << 32 | index for index, group in enumerate(groups) if said[index]
+                                         for row in group[2]))
+        self.count = len(self.entries)
+
+    @classmethod
+    def find(cls, keys: Mapping[str, KeyIndex], column: Callable[[str | None], str | None]) -> _Repeats | None:
+        groups = []
+        for kind in ("id", "number", "student"):
+            for code, text, rows in keys[kind].repeated():
+                shown = text if text is not None else key_text(code) if code is not None and kind != "student" else ""
+                groups.append((kind, shown, array("I", rows)))
+        return cls(groups, column) if groups else None
+
+    def has(self, row: int) -> bool:
+        at = bisect.bisect_left(self.rows, row)
+        return at < len(self.rows) and self.rows[at] == row
+
+    def errors(self) -> Iterator[RowError]:
+        pending: list[RowError] = []
+        for entry in self.entries:
+            row, index = entry >> 32, entry & 0xFFFFFFFF
+            if pending and pending[0].index != row:
+                yield from sorted(pending, key=_error_order)
+                pending = []
+            pending.append(self.error(row, index))
+        yield from sorted(pending, key=_error_order)
+
+    def error(self, row: int, index: int) -> RowError:
+        kind, number, rows = self.groups[index]
+        others_zh, others_en = "、".join(str(r) for r in rows if r != row), ", ".join(str(r) for r in rows if r != row)
+        if kind == "student":
+            return RowError(row, self.fields[kind], f"与第 {others_zh} 行是同一名学生，请合并为一行",
+                            f"The same student as row(s) {others_en}; merge them into one row")
+        zh_kind, en_kind = ("身份证号", "ID number") if kind == "id" else ("学籍号", "student number")
+        return RowError(row, self.fields[kind],
+                        f"{zh_kind} {number} 在文件中重复出现（另见第 {others_zh} 行），这几行都未导入",
+                        f"The {en_kind} {number} appears more than once in the file (also row(s) {others_en}); "
+                        "none of these rows was imported")
 
 
 def _check_file(path: Path) -> bytes:
@@ -1153,24 +1368,28 @@ def _check_file(path: Path) -> bytes:
 def plan_import(session: Session, path: Path | str, *, today: date,
                 progress: Callable[[int], None] | None = None,
                 cancelled: Callable[[], bool] | None = None) -> ImportPlan:
-    """Read a roster file and decide, row by row, what importing it would do; writes nothing.
+    """Read a roster file and decide, row by row, what importing it would do; writes nothing to the database.
 
     Raises RosterFileError when the file as a whole cannot be used (missing, over MAX_FILE_BYTES, empty, not a
-    spreadsheet, an unknown text encoding, no recognisable header in the first HEADER_SCAN_ROWS rows, no rows),
-    and ImportCancelled when ``cancelled()`` turns true. ``progress(rows_read)`` is called every few hundred rows.
+    spreadsheet, an unknown text encoding, no recognisable header in the first HEADER_SCAN_ROWS rows, no rows,
+    changed while it was read), and ImportCancelled when ``cancelled()`` turns true. ``progress(rows_read)`` is
+    called every few hundred rows. The plan's memory does not grow with the file (see :class:`ImportPlan`).
     """
     path = Path(path)
+    _check_file(path)
+    stamp = FileStamp.of(path)  # before reading: a change while the rows are read shows at the end
     with open_table(path) as table:
         header = _Header(table.header_row, table.columns, table.ignored_columns)
-        return _plan_sheet(session, path, _Sheet(table.sheet, table.rows, []), (header, table.rows), today=today,
-                           file_format=table.file_format, encoding=table.encoding, progress=progress,
-                           cancelled=cancelled)
+        plan = _plan_rows(session, path, table, header, today=today, progress=progress, cancelled=cancelled)
+    plan.stamp = stamp
+    if not stamp.same_stat(path):
+        plan.close()
+        raise RosterFileChanged(path, while_reading=True)
+    return plan
 
 
-def _plan_sheet(session: Session, path: Path, sheet: _Sheet, found: tuple[_Header, Rows], *, today: date,
-                file_format: str, encoding: str | None, progress: Callable[[int], None] | None,
-                cancelled: Callable[[], bool] | None) -> ImportPlan:
-    header, rows = found
+def _plan_rows(session: Session, path: Path, table: Table, header: _Header, *, today: date,
+               progress: Callable[[int], None] | None, cancelled: Callable[[], bool] | None) -> ImportPlan:
     missing = [k for k in ("name",) if k not in header.columns]
     if "id_number" not in header.columns and "student_number" not in header.columns:
         missing.append("id_number")
@@ -1180,58 +1399,71 @@ def _plan_sheet(session: Session, path: Path, sheet: _Sheet, found: tuple[_Heade
             f"表头（第 {header.row} 行）缺少「{names}」列；需要姓名，以及身份证件号或全国学籍号，才能识别学生",
             f"The header (row {header.row}) lacks {', '.join(_COLUMN_BY_KEY[k].en for k in missing)}; a name and an "
             "ID number or a student number are needed to identify students")
-    plan = ImportPlan(path=path, today=today, file_format=file_format, encoding=encoding, sheet=sheet.name,
-                      header_row=header.row, columns={k: t for k, (_, t) in header.columns.items()},
+    plan = ImportPlan(path=path, today=today, file_format=table.file_format, encoding=table.encoding,
+                      sheet=table.sheet, header_row=header.row, columns={k: t for k, (_, t) in header.columns.items()},
                       ignored_columns=header.ignored)
-    planner = _Planner(session, plan, header)
-    batch: list[_Parsed] = []
-    for number, values in rows:
-        parsed = planner.parse(number, values)
-        if parsed is not None:
-            plan.rows_read += 1
-            batch.append(parsed)
-            if plan.rows_read % _PROGRESS_EVERY == 0:
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled()
-                if progress is not None:
-                    progress(plan.rows_read)
-        if len(batch) >= _LOOKUP_CHUNK:
-            planner.classify(batch)
-            batch = []
-    planner.classify(batch)
-    if cancelled is not None and cancelled():
-        raise ImportCancelled()
-    if plan.rows_read == 0:
-        raise RosterFileError(f"表头（第 {header.row} 行）下面没有学生数据",
-                              f"There are no student rows under the header (row {header.row})")
-    planner.finish()
+    try:
+        planner = _Planner(session, plan, header)
+        batch: list[_Parsed] = []
+        for number, values in table.rows:
+            parsed = planner.parse(number, values)
+            if parsed is not None:
+                plan.rows_read += 1
+                batch.append(parsed)
+                if plan.rows_read % _PROGRESS_EVERY == 0:
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled()
+                    if progress is not None:
+                        progress(plan.rows_read)
+            if len(batch) >= _LOOKUP_CHUNK:
+                planner.classify(batch)
+                batch = []
+        planner.classify(batch)
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        if plan.rows_read == 0:
+            raise RosterFileError(f"表头（第 {header.row} 行）下面没有学生数据",
+                                  f"There are no student rows under the header (row {header.row})")
+        planner.finish()
+    except BaseException:
+        plan.close()
+        raise
     if progress is not None:
         progress(plan.rows_read)
     return plan
 
 
 # ----------------------------------------------------------------------------- applying
+def _batches(items: Iterable[StudentToAdd], size: int) -> Iterator[list[StudentToAdd]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
 def apply_import(session: Session, plan: ImportPlan, *, skip_invalid: bool,
                  progress: Callable[[int], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> ImportResult:
-    """Write a plan through the roster services, in the caller's transaction.
+    """Write a plan through the roster services, in batches, in the caller's transaction.
 
     Without ``skip_invalid``, any rejected row raises ImportRejected before anything is written. With it, the valid
-    rows are written and the rejected ones are reported in the result. Any error raised here leaves the caller's
-    transaction to roll back, so nothing is half imported.
+    rows are written and the rejected ones are reported in the result. A file that is no longer the one that was
+    checked (size, modification time, content) raises RosterFileChanged before anything is written. Any error
+    raised here leaves the caller's transaction to roll back, so nothing is half imported. ``progress(rows)`` is
+    called with the rows written so far.
     """
     from app.services.access import require_admin_session
 
     require_admin_session(session, zh="导入名单", en="import rosters")
-    if plan.rejected and not skip_invalid:
+    if plan.counts.rejected and not skip_invalid:
         raise ImportRejected(plan)
+    if plan.stamp is not None and FileStamp.of(plan.path) != plan.stamp:
+        raise RosterFileChanged(plan.path)
     done = 0
-    added: list[str] = []
+    added = 0
     households = 0
-    for start in range(0, len(plan.to_add), _WRITE_CHUNK):
+    for chunk in _batches(plan.students_to_add(), _WRITE_CHUNK):
         if cancelled is not None and cancelled():
             raise ImportCancelled()
-        chunk = plan.to_add[start:start + _WRITE_CHUNK]
         with_household = [item for item in chunk if item.household is not None]
         try:
             household_ids = roster.add_households(session, [item.household for item in with_household
@@ -1249,26 +1481,25 @@ def apply_import(session: Session, plan: ImportPlan, *, skip_invalid: bool,
         students = [replace(item.student, household_id=by_row[item.row]) if item.row in by_row else item.student
                     for item in chunk]
         try:
-            added.extend(roster.add_students(session, students, today=plan.today))
+            added += len(roster.add_students(session, students, today=plan.today))
         except roster.BatchError as exc:
             raise ImportRejected(plan, [_at_row(chunk[e.index].row, e) for e in exc.errors]) from None
         done += len(chunk)
         if progress is not None:
             progress(done)
-    changed: list[str] = []
-    for number, change in enumerate(plan.to_change, start=1):
+    changed = 0
+    for number, change in enumerate(plan.students_to_change(), start=1):
         if number % _PROGRESS_EVERY == 0 and cancelled is not None and cancelled():
             raise ImportCancelled()
         try:
             roster.edit_student(session, change.student_id, today=plan.today, **change.changes)
         except DomainError as exc:
             raise ImportRejected(plan, [RowError(change.row, exc.field, exc.zh, exc.en)]) from None
-        changed.append(change.student_id)
+        changed += 1
         done += 1
         if progress is not None and number % _PROGRESS_EVERY == 0:
             progress(done)
-    return ImportResult(plan=plan, added=added, changed=changed, households=households,
-                        skipped=list(plan.rejected))
+    return ImportResult(plan=plan, added=added, changed=changed, households=households, skipped=list(plan.rejected))
 
 
 def _at_row(row: int, error: RowError) -> RowError:
@@ -1294,22 +1525,24 @@ def _safe_cell(value: object) -> str:
 
 def write_report(outcome: ImportPlan | ImportResult, path: Path | str | None = None) -> Path:
     """Write the import report beside the input file (``<stem>.导入报告.csv``, UTF-8 with BOM for Excel) and return
-    its path. ``path`` is the input file (default: the plan's). Written to a temporary name, then renamed."""
+    its path: the counts, then every error and every note by row. ``path`` is the input file (default: the
+    plan's). Written to a temporary name, then renamed."""
     plan = outcome.plan if isinstance(outcome, ImportResult) else outcome
+    counts = plan.counts
     target = _report_path(path if path is not None else plan.path)
     if isinstance(outcome, ImportResult):
         state = "已导入（有误的行已跳过）" if outcome.skipped else "已导入"
-        counts: list[list[object]] = [["新增", len(outcome.added)], ["更新", len(outcome.changed)],
-                                      ["未变", len(plan.unchanged)], ["有误（未导入）", len(plan.rejected_rows)]]
+        totals: list[list[object]] = [["新增", outcome.added], ["更新", outcome.changed], ["未变", counts.unchanged],
+                                      ["有误（未导入）", counts.rejected]]
     else:
-        state = "未导入" if plan.rejected else "尚未导入（仅检查）"
-        counts = [["可新增", len(plan.to_add)], ["可更新", len(plan.to_change)], ["未变", len(plan.unchanged)],
-                  ["有误", len(plan.rejected_rows)]]
-    lines: list[list[object]] = [["导入报告", plan.path.name], ["结果", state],
-                                 ["工作表", plan.sheet or ""], ["表头所在行", plan.header_row], *counts, [],
-                                 ["行号", "列", "类别", "说明"]]
-    lines += [[e.index, e.field or "", "错误", e.zh] for e in plan.rejected]
-    lines += [[n.index, n.field or "", "提示", n.zh] for n in sorted(plan.notes, key=lambda n: n.index)]
+        state = "未导入" if counts.rejected else "尚未导入（仅检查）"
+        totals = [["可新增", counts.to_add], ["可更新", counts.to_change], ["未变", counts.unchanged],
+                  ["有误", counts.rejected]]
+    head: list[list[object]] = [["导入报告", plan.path.name], ["结果", state],
+                                ["工作表", plan.sheet or ""], ["表头所在行", plan.header_row], *totals, [],
+                                ["行号", "列", "类别", "说明"]]
+    lines = itertools.chain(head, ([e.index, e.field or "", "错误", e.zh] for e in plan.all_errors()),
+                            ([n.index, n.field or "", "提示", n.zh] for n in plan.all_notes()))
     tmp = target.with_name(target.name + ".part")
     try:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from app.services.exchange import export_json
 from app.services.places import add_school
 from app.store.db import Database
-from app.ui.pages.import_page import ImportPage
+from app.ui.pages.import_page import SHOWN_ROWS, ImportPage
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "sample"
 
@@ -59,3 +59,21 @@ def test_not_a_spreadsheet_is_refused_in_place(qtbot: QtBot, database: Database,
     qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=60_000)
     assert "不是电子表格" in page.error.text()
     assert _dump(database) == before
+
+
+def test_a_long_file_shows_its_first_rows_and_counts_the_rest(qtbot: QtBot, database: Database,
+                                                             tmp_path: Path) -> None:
+    """A plan keeps only the first rows of each kind; the page still says how many more the report lists."""
+    from tests.services.test_importing import pupil, write_csv
+
+    _schools(database)
+    path = write_csv(tmp_path / "名单.csv", [pupil(i) for i in range(1, 531)] + [pupil(531, 年级="十年级")],
+                     encoding="utf-8")
+    page = ImportPage(database)
+    qtbot.addWidget(page)
+    page.file.setText(str(path))
+    page.check_button.click()
+    qtbot.waitUntil(lambda: page.check_button.isEnabled(), timeout=60_000)
+    assert "新增 530 人" in page.summary.text() and "有误 1 行" in page.summary.text()
+    assert page.rows.count() == SHOWN_ROWS + 1
+    assert page.rows.item(SHOWN_ROWS).text() == "… and 31 more: see the report file"

@@ -141,10 +141,12 @@ class ImportPage(QWidget):
     def _progressed(self, stage: str, rows: float) -> None:
         self.progress.setFormat(self.tr("%1 rows read").replace("%1", str(int(rows))))
 
-    def _show_rows(self, lines: list[str]) -> None:
+    def _show_rows(self, lines: list[str], total: int = 0) -> None:
+        # A plan keeps only the first rows of each kind; ``total`` is how many lines there are in all.
+        total = max(total, len(lines))
         self.rows.addItems(lines[:SHOWN_ROWS])
-        if len(lines) > SHOWN_ROWS:
-            self.rows.addItem(self.tr("… and %1 more: see the report file").replace("%1", str(len(lines) - SHOWN_ROWS)))
+        if total > SHOWN_ROWS:
+            self.rows.addItem(self.tr("… and %1 more: see the report file").replace("%1", str(total - SHOWN_ROWS)))
 
     def _done(self, outcome: tuple[bool, Any]) -> None:
         from app.services.importing import describe_error, write_report
@@ -153,13 +155,16 @@ class ImportPage(QWidget):
         applied, value = outcome
         lang = current_language()
         plan = value.plan if applied else value
+        counts = plan.counts
         self.summary.setText(value.summary(lang))
         lines = [describe_error(error, lang) for error in (value.skipped if applied else plan.rejected)]
+        total = counts.errors if lines else 0
         if not applied:
             lines = [f"+ {a.student.name}" for a in plan.to_add] + \
                 [f"~ {c.name}: {c.describe(lang)}" for c in plan.to_change] + lines
+            total += counts.to_add + counts.to_change
         lines += [describe_error(note, lang) for note in plan.notes]
-        self._show_rows(lines)
+        self._show_rows(lines, total + counts.notes)
         try:
             written = write_report(value)
             self.summary.setText(self.summary.text() + "\n" + self.tr("Report: %1").replace("%1", str(written)))
@@ -177,7 +182,7 @@ class ImportPage(QWidget):
         elif isinstance(exc, ImportRejected):
             self.error.setText(str(exc))
             lang = current_language()
-            self._show_rows([describe_error(error, lang) for error in exc.errors])
+            self._show_rows([describe_error(error, lang) for error in exc.errors], exc.count)
         elif isinstance(exc, DomainError):
             self.error.setText(str(exc))
         elif isinstance(exc, OSError):
