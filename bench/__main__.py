@@ -86,8 +86,12 @@ def rows_sync_apply(output: str) -> list[Row]:
 
 def rows_import_roster(output: str) -> list[Row]:
     f = _columns(output)
-    return [_ratio_row("import_roster", f"import {f['rows']:,.0f}-row .xlsx", f["b_import_s"],
+    rows = [_ratio_row("import_roster", f"import {f['rows']:,.0f}-row .xlsx", f["b_import_s"],
                        "openpyxl + executemany", f["a_parse_executemany_s"], 3)]
+    if "peak_ratio_big_over_small" in f:
+        rows.append(_ratio_row("import_roster memory", f"peak RSS, {f['rows']:,.0f} rows", f["b_peak_rss_mb"],
+                               f"{f['small_rows']:,.0f} rows", f["small_peak_rss_mb"], 1.3, "MB"))
+    return rows
 
 
 def rows_documents(output: str) -> list[Row]:
