@@ -339,6 +339,144 @@ def cmd_reset_password(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ----------------------------------------------------------------------------- users of this laptop
+NEW_PASSWORD_ENV = "JIAFANG_NEW_PASSWORD"
+
+
+def _can_get_new_password() -> None:
+    """Refuse before signing in when no new password can be had (no variable, no terminal to type it in)."""
+    if not os.environ.get(NEW_PASSWORD_ENV) and (sys.stdin is None or not sys.stdin.isatty()):
+        raise UserError(f"需要新密码：请设置环境变量 {NEW_PASSWORD_ENV}，或在终端中运行以输入两次。",
+                        f"A new password is needed: set {NEW_PASSWORD_ENV} or run in a terminal to type it twice.")
+
+
+def _new_password(username: str) -> str:
+    """The new password: $JIAFANG_NEW_PASSWORD, else typed twice (the password rules are the services')."""
+    from app.services.users import confirm_password
+
+    password = os.environ.get(NEW_PASSWORD_ENV)
+    if password:
+        return password
+    _can_get_new_password()
+    password = getpass.getpass(_t(f"用户 {username} 的新密码：", f"New password for {username}: "))
+    confirm_password(password, getpass.getpass(_t("再输入一次：", "Again: ")))
+    return password
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from app.domain.codes import UserRole
+    from app.services.users import add_user, resolve_school
+
+    _can_get_new_password()
+    database = _open(args)
+    try:
+        school_id = None
+        if args.school:
+            with database.read() as session:
+                school_id = resolve_school(session, args.school)
+        user = add_user(database, username=args.username, password=_new_password(args.username), role=args.role,
+                        display_name=args.display_name, school_id=school_id)
+    finally:
+        database.close()
+    role = UserRole(user.role).label(current_language())
+    print(_t(f"已添加用户 {user.username}（{role}）。", f"Added user {user.username} ({role})."))
+    return EXIT_OK
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    from app.services.users import list_users
+
+    database = _open(args)
+    try:
+        with database.read() as session:
+            listed = list_users(session)
+    finally:
+        database.close()
+    if args.json:
+        print(json.dumps([user.as_dict() for user in listed], ensure_ascii=False))
+        return EXIT_OK
+    lang = current_language()
+    for user in listed:
+        state = _t("启用", "active") if user.active else _t("已停用", "deactivated")
+        last = (user.last_sign_in.astimezone().strftime("%Y-%m-%d %H:%M") if user.last_sign_in
+                else _t("从未登录", "never signed in"))
+        print("  ".join([user.username, user.display_name, user.role.label(lang), user.school_name or "-", state,
+                         last]))
+    return EXIT_OK
+
+
+def cmd_user_password(args: argparse.Namespace) -> int:
+    from app.services.users import set_password
+
+    _can_get_new_password()
+    database = _open(args)
+    try:
+        user = set_password(database, args.username, _new_password(args.username))
+    finally:
+        database.close()
+    print(_t(f"已为用户 {user.username} 设定新密码，旧密码不再有效。",
+             f"New password set for user {user.username}; the old one no longer works."))
+    return EXIT_OK
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    from app.services.users import deactivate_user
+
+    database = _open(args)
+    try:
+        user = deactivate_user(database, args.username)
+    finally:
+        database.close()
+    print(_t(f"已停用用户 {user.username}，其密码不再能打开数据。",
+             f"Deactivated user {user.username}; their password no longer opens the data."))
+    return EXIT_OK
+
+
+def cmd_user_enable(args: argparse.Namespace) -> int:
+    from app.services.users import reactivate_user
+
+    _can_get_new_password()
+    database = _open(args)
+    try:
+        user = reactivate_user(database, args.username, _new_password(args.username))
+    finally:
+        database.close()
+    print(_t(f"已重新启用用户 {user.username}（使用新密码）。",
+             f"Reactivated user {user.username} with a new password."))
+    return EXIT_OK
+
+
+def cmd_user_role(args: argparse.Namespace) -> int:
+    from app.domain.codes import UserRole
+    from app.services.users import set_role
+
+    database = _open(args)
+    try:
+        user = set_role(database, args.username, args.role)
+    finally:
+        database.close()
+    role = UserRole(user.role).label(current_language())
+    print(_t(f"用户 {user.username} 的角色现在是{role}。", f"User {user.username} is now: {role}."))
+    return EXIT_OK
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    from app.services.signin import sign_in
+    from app.services.users import change_own_password
+
+    _can_get_new_password()
+    current = _password("当前密码：", "Current password: ")
+    database = sign_in(args.data_dir, args.user or os.environ.get(USER_ENV), current)
+    try:
+        assert database.user is not None
+        username = database.user.username
+        change_own_password(database, current, _new_password(username))
+    finally:
+        database.close()
+    print(_t(f"用户 {username} 的密码已修改。", f"The password of {username} was changed."))
+    return EXIT_OK
+
+
 SYNC_PASSPHRASE_ENV = "JIAFANG_SYNC_PASSPHRASE"
 
 
@@ -1129,6 +1267,41 @@ def build_parser() -> argparse.ArgumentParser:
                                 "(from a prompt or JIAFANG_RECOVERY_KEY; the new password from JIAFANG_PASSWORD)")
     reset.add_argument("username", metavar="USER", help="the user whose password is reset")
     reset.set_defaults(func=cmd_reset_password)
+
+    roles = ("teacher", "school_admin", "district")
+    user = commands.add_parser("user", help="the people who sign in on this laptop (administrators; new passwords "
+                                            "from JIAFANG_NEW_PASSWORD or typed twice)")
+    user_actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    user_add = user_actions.add_parser("add", help="add a user with a password of their own")
+    user_add.add_argument("username", metavar="NAME", help="the user name to sign in with")
+    user_add.add_argument("--role", choices=roles, required=True, help="what the user may do")
+    user_add.add_argument("--display-name", default=None, help="the name shown (default: NAME)")
+    user_add.add_argument("--school", default=None, metavar="SCHOOL",
+                          help="the user's school (id, code or name; default: this laptop's school)")
+    user_add.set_defaults(func=cmd_user_add)
+    user_list = user_actions.add_parser("list", help="the users: role, school, active, created, last sign-in")
+    user_list.add_argument("--json", action="store_true", help="print one JSON list")
+    user_list.set_defaults(func=cmd_user_list)
+    user_password = user_actions.add_parser("password", help="set a new password for a user (the old one stops "
+                                                             "working)")
+    user_password.add_argument("username", metavar="NAME")
+    user_password.set_defaults(func=cmd_user_password)
+    user_disable = user_actions.add_parser("disable", help="deactivate a user: their password no longer opens "
+                                                           "the data")
+    user_disable.add_argument("username", metavar="NAME")
+    user_disable.set_defaults(func=cmd_user_disable)
+    user_enable = user_actions.add_parser("enable", help="reactivate a user with a new password")
+    user_enable.add_argument("username", metavar="NAME")
+    user_enable.set_defaults(func=cmd_user_enable)
+    user_role = user_actions.add_parser("role", help="give a user another role")
+    user_role.add_argument("username", metavar="NAME")
+    user_role.add_argument("role", choices=roles, metavar="ROLE", help="teacher, school_admin or district")
+    user_role.set_defaults(func=cmd_user_role)
+
+    passwd = commands.add_parser("passwd", help="change your own password (the current one from JIAFANG_PASSWORD "
+                                                "or the prompt, the new one from JIAFANG_NEW_PASSWORD or typed "
+                                                "twice)")
+    passwd.set_defaults(func=cmd_passwd)
 
     db_option = argparse.ArgumentParser(add_help=False)
     db_option.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",

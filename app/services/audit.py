@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.domain.codes import UserRole
 from app.domain.errors import PermissionDenied, ValidationError
@@ -44,6 +44,14 @@ class AuditAction(StrEnum):
     PASSWORD_RESET = "password_reset"
     #: A share's passphrase and key changed (a lost laptop); ``detail`` lists the revoked devices' ids.
     SHARE_REKEYED = "share_rekeyed"
+    #: User management on this laptop: ``target`` is the account's id; ``detail`` the role (a code) where one
+    #: was given. Account names stay out of the event (a Chinese name could not pass :func:`_safe` anyway).
+    USER_ADDED = "user_added"
+    PASSWORD_SET = "password_set"
+    PASSWORD_CHANGED = "password_changed"
+    USER_DEACTIVATED = "user_deactivated"
+    USER_REACTIVATED = "user_reactivated"
+    ROLE_CHANGED = "role_changed"
 
 
 #: Labels for listing the log, in both languages.
@@ -59,6 +67,12 @@ ACTION_LABELS: dict[AuditAction, tuple[str, str]] = {
     AuditAction.RECOVERY_KEY_CREATED: ("建立恢复密钥", "created the recovery key"),
     AuditAction.PASSWORD_RESET: ("重设密码", "reset a password"),
     AuditAction.SHARE_REKEYED: ("更换同步口令/撤销设备", "changed the share passphrase / revoked a device"),
+    AuditAction.USER_ADDED: ("添加用户", "added a user"),
+    AuditAction.PASSWORD_SET: ("为用户设定密码", "set a user's password"),
+    AuditAction.PASSWORD_CHANGED: ("修改自己的密码", "changed own password"),
+    AuditAction.USER_DEACTIVATED: ("停用用户", "deactivated a user"),
+    AuditAction.USER_REACTIVATED: ("重新启用用户", "reactivated a user"),
+    AuditAction.ROLE_CHANGED: ("更改用户角色", "changed a user's role"),
 }
 
 # Ids, codes and short lists of them: letters, digits and a few separators. A name (Chinese characters) or a
@@ -136,7 +150,8 @@ class AuditLine:
     action: str
     target: str | None
     detail: str | None
-    #: The student's name when the target is a student (admins read the log; they see names anyway).
+    #: The student's name when the target is a student, the account name when it is a user (admins read
+    #: the log; they see names anyway).
     target_name: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -177,9 +192,11 @@ def list_events(session: Session, *, role: UserRole | str | None, since: datetim
     """The audit log, oldest first (newest first with ``newest_first``), administrators only: events at or
     after ``since`` and before ``until``, of one ``action`` when given; ``offset``/``limit`` for paging."""
     require_admin(role)
-    query = _filtered(select(AuditEvent, User.username, Student.name)
+    account = aliased(User)
+    query = _filtered(select(AuditEvent, User.username, func.coalesce(Student.name, account.username))
                       .outerjoin(User, User.id == AuditEvent.user_id)
-                      .outerjoin(Student, Student.id == AuditEvent.target), since, until, action)
+                      .outerjoin(Student, Student.id == AuditEvent.target)
+                      .outerjoin(account, account.id == AuditEvent.target), since, until, action)
     order = (AuditEvent.at, AuditEvent.device_id, AuditEvent.chain_seq)
     query = query.order_by(*(column.desc() for column in order) if newest_first else order)
     if offset:

@@ -255,6 +255,17 @@ class MainWindow(QMainWindow):
         for label in (self.user_label, self.pending_label, self.sync_label):
             label.setContentsMargins(6, 0, 6, 0)
             self.statusBar().addPermanentWidget(label)
+        # 修改我的密码: every user, next to their name.
+        self.password_button = QPushButton()
+        self.password_button.setObjectName("changeMyPassword")
+        self.password_button.setFlat(True)
+        link_font = self.password_button.font()
+        link_font.setUnderline(True)  # flat in the status bar: underlined so that it reads as something to click
+        self.password_button.setFont(link_font)
+        self.password_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.password_button.clicked.connect(self.change_my_password)
+        self.statusBar().insertPermanentWidget(1, self.password_button)
+        self.password_dialog: QDialog | None = None
 
         self.shortcuts: list[QShortcut] = []
         self._shortcut(QKeySequence(QKeySequence.StandardKey.Find), self.focus_search)
@@ -356,6 +367,25 @@ class MainWindow(QMainWindow):
     def lock_now(self) -> None:
         self.idle.lock()
 
+    def change_my_password(self) -> None:
+        from app.ui.widgets.user_dialogs import ChangePasswordDialog
+
+        if self.password_dialog is not None:
+            self.password_dialog.raise_()
+            return
+        dialog = ChangePasswordDialog(self.database, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.submitted.connect(lambda _ok: self.statusBar().showMessage(self.tr("Your password was changed."),
+                                                                          8000))
+        dialog.finished.connect(self._password_dialog_closed)
+        self.password_dialog = dialog
+        dialog.open()
+
+    def _password_dialog_closed(self, _result: int) -> None:
+        if self.password_dialog is not None:
+            self.password_dialog.deleteLater()
+            self.password_dialog = None
+
     def mask_revealed(self) -> None:
         """Mask again every value revealed for one view (a student's ID number, say): locking ends the view."""
         for widget in self.findChildren(QWidget):
@@ -379,6 +409,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ language, closing
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Jiafang"))
+        self.password_button.setText(self.tr("Change my password"))
         for row, spec in enumerate(self.specs):
             item = self.nav.item(row)
             item.setText(QCoreApplication.translate(*spec.title))

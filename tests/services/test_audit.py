@@ -139,7 +139,8 @@ def test_cli_audit_lists_events_for_admins_only(database: Database, data_dir: Pa
     monkeypatch.setenv("JIAFANG_PASSWORD", PASSWORD)
     assert main(["--data-dir", str(data_dir), "--user", "admin", "audit", "--json"]) == 0
     events = json.loads(capsys.readouterr().out)
-    assert [e["action"] for e in events] == ["signed_in"] and events[0]["user"] == "admin"
+    assert [e["action"] for e in events] == ["user_added", "signed_in"]
+    assert {e["user"] for e in events} == {"admin"}
     assert main(["--data-dir", str(data_dir), "--user", "admin", "audit", "--since", "2999-01-01"]) == 0
     assert capsys.readouterr().out == ""
     monkeypatch.setenv("JIAFANG_PASSWORD", "teacher-pass-1")
@@ -153,3 +154,14 @@ def test_every_action_has_a_label_in_both_languages() -> None:
     assert set(ACTION_LABELS) == set(AuditAction)
     assert all(zh and en and zh != en for zh, en in ACTION_LABELS.values())
     assert ACTION_LABELS[AuditAction.SHARE_REKEYED][0] == "更换同步口令/撤销设备"
+
+
+def test_an_event_about_an_account_or_a_student_names_it(database: Database, student: Student) -> None:
+    from app.services.users import add_user
+
+    teacher = add_user(database, username="teacher1", password="teacher-pass-1", role=UserRole.TEACHER)
+    with database.write() as session:
+        record_student_view(session, student.id)
+    with database.read() as session:
+        named = {line.target: line.target_name for line in list_events(session, role=UserRole.SCHOOL_ADMIN)}
+    assert named[teacher.id] == "teacher1" and named[student.id] == student.name
