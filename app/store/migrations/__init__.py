@@ -21,6 +21,7 @@ from app.store.migrations import (
     m0008_drop_redundant_indexes,
     m0009_audit_event,
     m0010_share_keys,
+    m0011_drop_id_roster_index,
 )
 
 Migration = Callable[[Any], None]  # takes a DB-API cursor inside an open transaction
@@ -36,5 +37,6 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (8, "drop redundant student indexes", m0008_drop_redundant_indexes.upgrade),
     (9, "the audit log", m0009_audit_event.upgrade),
     (10, "share key generations and revoked devices", m0010_share_keys.upgrade),
+    (11, "drop the key-target filter's covering id index", m0011_drop_id_roster_index.upgrade),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
