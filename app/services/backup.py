@@ -8,7 +8,8 @@ now on must not reuse op ids its earlier self already sent.
 
 Automatic backups: ``jiafang-auto-*`` once a day (:func:`backup_if_due`), and ``jiafang-auto-sync-*`` before a
 folder sync applies other laptops' changes (:func:`backup_before_sync`; when, is sync/engine.py's rule). Each
-kind is rotated on its own; manual backups are never deleted.
+kind is rotated on its own; manual backups are never deleted. :func:`list_backups` tells the kinds apart by
+their file names (also the copies ``jiafang-before-vN-*.db`` that a migration makes, see app/store/db.py).
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +48,10 @@ SYNC_PREFIX = "jiafang-auto-sync-"
 #: whole database: about 0.05 s for a school's first hundreds of students, 0.25 s at 5,000 students).
 KEEP_SYNC = 5
 SYNC_BACKUP_MINUTES = 10
+STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
+_CHUNK = 1 << 20
+#: ``progress(stage, fraction)`` of :func:`make_backup`; an exception it raises (a cancel) stops the backup.
+Progress = Callable[[str, float], None]
 
 
 class BackupError(DomainError):
@@ -59,8 +67,45 @@ class RestoreSummary:
     moved_aside: Path | None
 
 
+class BackupKind(StrEnum):
+    """What made a backup file, as its name tells."""
+
+    MANUAL = "manual"  # someone asked for it (also any other .jfbak put into backups/)
+    DAILY = "daily"  # jiafang-auto-*: the daily automatic backup
+    BEFORE_SYNC = "before_sync"  # jiafang-auto-sync-*: before a sync applied other laptops' changes
+    BEFORE_MIGRATION = "before_migration"  # jiafang-before-vN-*.db: the database file before a schema upgrade
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    kind: BackupKind
+    created: datetime  # UTC: from the time stamp in the name, else the file's modification time
+    size: int  # bytes
+
+    @property
+    def restorable(self) -> bool:
+        """Whether :func:`restore_backup` takes it: a ``.jfbak`` does; a migration's copy is the bare (encrypted)
+        database file, for putting back by hand."""
+        return self.path.suffix == SUFFIX
+
+
+_STAMP = re.compile(r"\d{8}T\d{6}\d*Z")
+MIGRATION_PREFIX = "jiafang-before-v"  # app.store.db.backup_copy's names: the database file's stem, the reason
+
+
+def _kind(name: str) -> BackupKind | None:
+    if name.endswith(SUFFIX):
+        if name.startswith(SYNC_PREFIX):  # first: the daily prefix is the start of this one
+            return BackupKind.BEFORE_SYNC
+        return BackupKind.DAILY if name.startswith(AUTO_PREFIX) else BackupKind.MANUAL
+    if name.startswith(MIGRATION_PREFIX) and name.endswith(".db"):
+        return BackupKind.BEFORE_MIGRATION
+    return None
+
+
 def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return datetime.now(UTC).strftime(STAMP_FORMAT)
 
 
 def _deployment(database: Database) -> str | None:
@@ -71,12 +116,15 @@ def _deployment(database: Database) -> str | None:
         return identity.deployment_id if identity else None
 
 
-def make_backup(database: Database, out: Path | None = None, *, reason: str = "manual") -> Path:
+def make_backup(database: Database, out: Path | None = None, *, reason: str = "manual",
+                progress: Progress | None = None) -> Path:
     """Write a backup file (default: the data folder's backups/); returns its path.
 
     A backup someone asks for is an administrator's action (it copies every record); the automatic ones
-    (``reason`` other than ``manual``) run whoever is signed in.
+    (``reason`` other than ``manual``) run whoever is signed in. ``progress(stage, fraction)`` is called as the
+    copy is made and written; an exception it raises (a cancel) stops the backup and leaves no file.
     """
+    report = progress or _no_progress
     if reason == "manual" and database.user is not None:
         from app.services.audit import require_admin
 
@@ -86,24 +134,28 @@ def make_backup(database: Database, out: Path | None = None, *, reason: str = "m
     work = Path(tempfile.mkdtemp(prefix=".backup-", dir=target.parent))
     partial = target.with_name(target.name + ".part")
     try:
+        report("copy", 0.0)
         copy = work / DATABASE_FILE
         destination = _connect(copy, database.data_key, create=True)
         raw = database.engine.raw_connection()
         try:
+            # In one step: a copy made in steps starts over whenever another connection writes meanwhile.
             raw.driver_connection.backup(destination)  # type: ignore[union-attr]
         finally:
             raw.close()
             destination.close()
-        manifest = {"format": FORMAT, "created": datetime.now(UTC).isoformat(), "schema": SCHEMA_VERSION,
-                    "app_version": __version__, "device_id": database.device_id,
-                    "deployment": _deployment(database),
-                    "database_sha256": hashlib.sha256(copy.read_bytes()).hexdigest()}
+        report("write", 0.3)
+        created = datetime.now(UTC).isoformat()
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
-            archive.write(copy, DATABASE_FILE)
+            digest = _write_reporting(archive, copy, DATABASE_FILE, lambda done: report("write", 0.3 + 0.6 * done))
             archive.write(database.data_dir / KEYSLOT_FILE, KEYSLOT_FILE)
+            manifest = {"format": FORMAT, "created": created, "schema": SCHEMA_VERSION,
+                        "app_version": __version__, "device_id": database.device_id,
+                        "deployment": _deployment(database), "database_sha256": digest}
             archive.writestr(MANIFEST, json.dumps(manifest, indent=1))
         with open(partial, "rb+") as handle:
             os.fsync(handle.fileno())
+        report("verify", 0.9)  # the last point a cancel stops at
         with zipfile.ZipFile(partial) as archive:  # verify what was written before calling it a backup
             if archive.testzip() is not None:
                 raise BackupError("备份写入后校验失败（磁盘可能有问题）。",
@@ -118,9 +170,33 @@ def make_backup(database: Database, out: Path | None = None, *, reason: str = "m
         error = translate(exc)
         raise BackupError(f"无法完成备份，现有数据未受影响。{error.zh}",
                           f"The backup could not be made; the current data is untouched. {error.en}") from None
+    except BaseException:  # a cancel from ``progress``
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def _no_progress(_stage: str, _fraction: float) -> None:
+    pass
+
+
+def _write_reporting(archive: zipfile.ZipFile, source: Path, name: str, done: Callable[[float], None]) -> str:
+    """Store ``source`` in ``archive`` as ``name`` a chunk at a time (as ZipFile.write does), telling the share
+    written after each; returns the file's SHA-256."""
+    info = zipfile.ZipInfo.from_file(source, name)
+    info.compress_type = zipfile.ZIP_STORED
+    total = max(info.file_size, 1)
+    digest = hashlib.sha256()
+    written = 0
+    with open(source, "rb") as handle, archive.open(info, "w") as entry:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            entry.write(chunk)
+            written += len(chunk)
+            done(written / total)
+    return digest.hexdigest()
 
 
 def _audit(database: Database, reason: str) -> None:
@@ -174,6 +250,37 @@ def backup_before_sync(database: Database) -> Path:
     made = make_backup(database, reason="auto-sync")
     rotate_backups(made.parent, keep=KEEP_SYNC, prefix=SYNC_PREFIX)
     return made
+
+
+def list_backups(data_dir: Path) -> list[BackupFile]:
+    """The backup files in the data folder's backups/, newest first, each with its kind (from its name), time
+    and size. The folders a restore kept the replaced data in (``replaced-*``) and unfinished files are left out.
+    """
+    folder = data_dir / BACKUP_DIR
+    found: list[BackupFile] = []
+    try:
+        entries = list(folder.iterdir()) if folder.is_dir() else []
+    except OSError as exc:
+        error = translate(exc)
+        raise BackupError(f"无法读取备份文件夹 {folder}：{error.zh}",
+                          f"The backup folder {folder} cannot be read: {error.en}") from None
+    for path in entries:
+        kind = _kind(path.name)
+        if kind is None:
+            continue
+        try:
+            if not path.is_file():
+                continue
+            stat = path.stat()
+        except OSError:
+            continue  # rotated away meanwhile
+        stamp = _STAMP.search(path.name)
+        try:
+            created = datetime.strptime(stamp[0], STAMP_FORMAT).replace(tzinfo=UTC) if stamp else None
+        except ValueError:
+            created = None
+        found.append(BackupFile(path, kind, created or datetime.fromtimestamp(stat.st_mtime, UTC), stat.st_size))
+    return sorted(found, key=lambda backup: (backup.created, backup.path.name), reverse=True)
 
 
 def _read(backup: Path, work: Path) -> dict[str, Any]:

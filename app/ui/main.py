@@ -1,5 +1,7 @@
 """The desktop app's entry: first run (language, then the demo district or this laptop's school), sign-in,
-then the main window.
+then the main window, and the day's automatic backup in the background once it is up (:mod:`app.ui.backups`).
+The sign-in window also resets a forgotten password and restores a backup: a restore replaces the database, so
+it is done there, before the data is open (:mod:`app.ui.widgets.restore_backup`).
 
 Widgets call services only. Every message shown is a DomainError's (placed next to the field it names) or a
 translated string of this module; nothing typed is cleared by an error.
@@ -427,6 +429,13 @@ class LoginDialog(_Form):
         self.forgot.setTextFormat(Qt.TextFormat.RichText)
         self.forgot.linkActivated.connect(lambda _link: self.open_recovery())
         self.form.addRow("", self.forgot)
+        # A restore replaces the database, so it is done here, before the data is open.
+        self.restore_link = QLabel()
+        self.restore_link.setObjectName("restoreFromBackup")
+        self.restore_link.setTextFormat(Qt.TextFormat.RichText)
+        self.restore_link.linkActivated.connect(lambda _link: self.open_restore())
+        self.form.addRow("", self.restore_link)
+        self.restore_dialog: QDialog | None = None
         #: Whether this data folder has a recovery key; None until looked up (its module is slow to import, so
         #: it is looked up once the window is up, not before it appears).
         self.recovery_available: bool | None = None
@@ -480,6 +489,32 @@ class LoginDialog(_Form):
             self.password.setFocus()
         dialog.deleteLater()
 
+    def open_restore(self) -> None:
+        """The restore dialog (window-modal over this one); back here when it closes."""
+        from app.ui.widgets.restore_backup import RestoreDialog
+
+        self.restore_dialog = RestoreDialog(self.data_dir, self.username.text(), self)
+        self.restore_dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.restore_dialog.finished.connect(self._restore_finished)
+        self.restore_dialog.open()
+
+    def _restore_finished(self, _result: int) -> None:
+        dialog, self.restore_dialog = self.restore_dialog, None
+        if dialog is None:
+            return
+        summary = getattr(dialog, "summary", None)
+        if summary is not None:
+            self.clear_errors()
+            self.password.clear()
+            self.notice.setText(self.tr("The backup was restored. Sign in with a password of the backup's users."))
+            self.form.setRowVisible(self.notice_row, True)
+            # The key slots came back with the backup: whether there is a recovery key may have changed.
+            self.recovery_available = None
+            self.check_recovery()
+            self.adjustSize()
+            self.password.setFocus()
+        dialog.deleteLater()
+
     def retranslate(self) -> None:
         super().retranslate()
         self.setWindowTitle(self.tr("Sign in to Jiafang"))
@@ -487,6 +522,8 @@ class LoginDialog(_Form):
         self.field_labels["password"].setText(self.tr("Password"))
         self.ok_button.setText(self.tr("Sign in"))
         self._retitle_forgot()
+        self.restore_link.setText('<a href="restore">{}</a>'.format(
+            html.escape(self.tr("Restore from a backup…"), quote=False)))
 
     def attempt(self) -> Database:
         from app.services.signin import sign_in as open_signed_in
@@ -531,6 +568,9 @@ def run(data_dir: Path, *, lang: str | None = None) -> int:
 
     window = MainWindow(database, idle_lock_minutes=int(load_settings(data_dir)["idle_lock_minutes"]))
     window.show()
+    from app.ui.backups import start_daily_backups
+
+    start_daily_backups(window, database)  # in the background, once the window is up
     app.aboutToQuit.connect(clipboard.clear_if_ours)  # whatever way the app ends, it takes its copies along
     try:
         return int(app.exec())

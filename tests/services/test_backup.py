@@ -147,3 +147,56 @@ def test_backups_before_syncs_and_daily_ones_rotate_apart(database: Database, da
     assert len(list(folder.glob("jiafang-auto-sync-*.jfbak"))) == KEEP_SYNC
     assert len(list(folder.glob("jiafang-auto-2*.jfbak"))) == 1  # the daily one, untouched by the sync kind
     assert made in sorted(folder.glob("jiafang-auto-sync-*.jfbak"))  # the newest are kept
+
+
+def test_list_backups_tells_the_kinds_apart_newest_first(database: Database, data_dir: Path) -> None:
+    import os
+    from datetime import UTC, datetime
+
+    from app.services.backup import BackupKind, backup_before_sync, list_backups
+
+    assert list_backups(data_dir) == []  # no backups/ folder yet
+    manual = make_backup(database)
+    daily = backup_if_due(database)
+    before_sync = backup_before_sync(database)
+    folder = data_dir / "backups"
+    migration = folder / "jiafang-before-v7-20260101T080000123456Z.db"
+    migration.write_bytes(b"x" * 100)
+    by_hand = folder / "monday.jfbak"  # a backup copied back in, under a name of someone's choosing
+    by_hand.write_bytes(b"y" * 10)
+    os.utime(by_hand, (datetime(2025, 6, 1, tzinfo=UTC).timestamp(),) * 2)
+    (folder / "jiafang-manual-20260101T080000000000Z.jfbak.part").write_bytes(b"unfinished")
+    (folder / "replaced-20260101T080000000000Z").mkdir()  # what a restore kept aside: not a backup file
+    (folder / "notes.txt").write_text("not a backup")
+
+    found = list_backups(data_dir)
+    assert [(b.path, b.kind) for b in found] == [
+        (before_sync, BackupKind.BEFORE_SYNC), (daily, BackupKind.DAILY), (manual, BackupKind.MANUAL),
+        (migration, BackupKind.BEFORE_MIGRATION), (by_hand, BackupKind.MANUAL)]
+    assert found[0].size == before_sync.stat().st_size > 0
+    assert found[3].created == datetime(2026, 1, 1, 8, 0, 0, 123456, tzinfo=UTC)  # from the name
+    assert found[4].created == datetime(2025, 6, 1, tzinfo=UTC)  # no time in the name: the file's own
+    assert [b.restorable for b in found] == [True, True, True, False, True]
+
+
+def test_backup_reports_progress_and_a_cancel_leaves_no_file(database: Database, student: Student,
+                                                            tmp_path: Path) -> None:
+    stages: list[tuple[str, float]] = []
+    made = make_backup(database, tmp_path / "ok.jfbak", progress=lambda stage, done: stages.append((stage, done)))
+    assert zipfile.is_zipfile(made)
+    fractions = [done for _stage, done in stages]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 0.9
+    assert {stage for stage, _done in stages} == {"copy", "write", "verify"}
+    summary = restore_backup(made, tmp_path / "restored", password=PASSWORD)  # the chunked copy restores
+    assert summary.schema > 0
+
+    class Stop(Exception):
+        pass
+
+    def cancel(stage: str, _done: float) -> None:
+        if stage == "write":
+            raise Stop
+
+    with pytest.raises(Stop):
+        make_backup(database, tmp_path / "cancelled" / "no.jfbak", progress=cancel)
+    assert list((tmp_path / "cancelled").iterdir()) == []
