@@ -327,8 +327,16 @@ class FirstRunDialog(QDialog):
         for button in (self.demo_button, self.setup_button):
             button.setMinimumHeight(button.fontMetrics().height() * 3)
             layout.addWidget(button)
+        # A laptop that replaces a lost or broken one starts from the school's last backup.
+        self.restore_button = QPushButton()
+        self.restore_button.setObjectName("firstRunRestore")
+        self.restore_button.setFlat(True)
+        layout.addWidget(self.restore_button)
         self.demo_button.clicked.connect(lambda: self._open(DemoDialog(self.data_dir, self)))
         self.setup_button.clicked.connect(lambda: self._open(SetupDialog(self.data_dir, self)))
+        self.restore_button.clicked.connect(self.restore_from_backup)
+        self.restore_dialog: QDialog | None = None
+        self.login_dialog: LoginDialog | None = None
         self.chinese.toggled.connect(lambda on: self.choose_language("zh") if on else None)
         self.english.toggled.connect(lambda on: self.choose_language("en") if on else None)
         self.retranslate()
@@ -344,6 +352,7 @@ class FirstRunDialog(QDialog):
         self.welcome.setText(self.tr("Jiafang: home visits and dropout cases. First time here, choose:"))
         self.demo_button.setText(self.tr("Try the demo district (synthetic data)"))
         self.setup_button.setText(self.tr("Set up my school"))
+        self.restore_button.setText(self.tr("Replacing a laptop? Restore the school's backup…"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.LanguageChange:
@@ -353,6 +362,29 @@ class FirstRunDialog(QDialog):
     def _open(self, dialog: _Form) -> None:
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.database is not None:
             self.database = dialog.database
+            self.accept()
+
+    def restore_from_backup(self) -> None:
+        """Restore a backup into this still empty folder, then sign in with one of the backup's users."""
+        from app.ui.widgets.restore_backup import RestoreDialog
+
+        self.restore_dialog = RestoreDialog(self.data_dir, "", self)
+        self.restore_dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.restore_dialog.finished.connect(self._restore_finished)
+        self.restore_dialog.open()
+
+    def _restore_finished(self, _result: int) -> None:
+        dialog, self.restore_dialog = self.restore_dialog, None
+        if dialog is None or getattr(dialog, "summary", None) is None:
+            return  # closed without restoring: the first-run choices are still here
+        self.login_dialog = LoginDialog(self.data_dir, self)
+        self.login_dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.login_dialog.accepted.connect(self._signed_in_after_restore)
+        self.login_dialog.open()
+
+    def _signed_in_after_restore(self) -> None:
+        if self.login_dialog is not None and self.login_dialog.database is not None:
+            self.database = self.login_dialog.database
             self.accept()
 
 

@@ -133,6 +133,13 @@ The database file as it was before the upgrade, for putting back by hand; the si
         </message>
     </context>
     <context>
+        <name>FirstRunDialog</name>
+        <message>
+            <source>Replacing a laptop? Restore the school&apos;s backup…</source>
+            <translation>换了新电脑？从学校的备份恢复…</translation>
+        </message>
+    </context>
+    <context>
         <name>LoginDialog</name>
         <message>
             <source>Restore from a backup…</source>

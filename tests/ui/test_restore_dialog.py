@@ -254,3 +254,48 @@ def test_no_english_on_the_restore_dialog_in_chinese(qtbot: QtBot, backed_up: tu
     restore(qtbot, dialog, PASSWORD)
     assert dialog.summary is not None
     assert not english(dialog)
+
+
+def test_a_replacement_laptop_starts_from_the_schools_backup(qtbot: QtBot, backed_up: tuple[Path, str],
+                                                              student: Student, tmp_path: Path, lang: str) -> None:
+    """First run on a new laptop: "restore the school's backup" instead of the demo or a new school; the
+    backup (say, on a USB stick) is restored into the empty folder, then one of its users signs in."""
+    from app.ui.main import FirstRunDialog
+
+    backup, old_device = backed_up
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    carried = stick / backup.name
+    carried.write_bytes(backup.read_bytes())
+    new_laptop = tmp_path / "new-laptop"
+    first = FirstRunDialog(new_laptop)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    assert ("恢复" if lang == "zh" else "Restore") in first.restore_button.text()
+    shot(first, f"first-run-restore-{lang}")
+    qtbot.mouseClick(first.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first.restore_dialog is not None and first.restore_dialog.isVisible())
+    dialog = first.restore_dialog
+    assert isinstance(dialog, RestoreDialog)
+    dialog.choose_file = lambda _start: carried
+    qtbot.mouseClick(dialog.browse, Qt.MouseButton.LeftButton)
+    assert dialog.backup_path() == carried
+    qtbot.keyClicks(dialog.username, "admin")
+    restore(qtbot, dialog, PASSWORD)
+    assert dialog.summary is not None and dialog.summary.new_device_id != old_device
+    qtbot.mouseClick(dialog.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first.login_dialog is not None and first.login_dialog.isVisible())
+    login = first.login_dialog
+    assert login is not None
+    login.username.setText("admin")
+    qtbot.keyClicks(login.password, PASSWORD)
+    qtbot.mouseClick(login.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first.result() == 1)  # QDialog.Accepted
+    assert first.database is not None
+    try:
+        with first.database.read() as session:
+            restored = session.get(Student, student.id)
+            assert restored is not None and restored.class_name == "2班"
+    finally:
+        first.database.close()
