@@ -148,9 +148,10 @@ def test_check_integrity_passes_then_finds_a_tampered_event(qtbot: QtBot, lang: 
 
 def test_the_page_is_shown_to_administrators_only(qtbot: QtBot, database: Database, data_dir: Path,
                                                   events: list[str]) -> None:
+    """And so are Import, Users and Backups: administrators' work."""
     admin_window = MainWindow(database, today=TODAY)
     qtbot.addWidget(admin_window)
-    assert "audit" in [spec.key for spec in admin_window.specs]
+    assert {"audit", "import", "users", "backups"} <= {spec.key for spec in admin_window.specs}
     admin_window.idle.stop()
 
     users.add_user(database, username="liteacher", password="teacher-pass-7", role=UserRole.TEACHER)
@@ -160,6 +161,7 @@ def test_the_page_is_shown_to_administrators_only(qtbot: QtBot, database: Databa
         qtbot.addWidget(window)
         keys = [spec.key for spec in window.specs]
         assert "audit" not in keys and "roster" in keys
+        assert not {"import", "users", "backups"} & set(keys)  # administrators' work only
         titles = [window.nav.item(row).text() for row in range(window.nav.count())]
         assert "审计日志" not in titles and "Audit log" not in titles
         window.idle.stop()

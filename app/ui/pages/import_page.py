@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import DomainError
+from app.services.access import ADMIN_ROLES
 from app.domain.i18n import current_language
 from app.store.db import Database
 from app.store.errors import translate
@@ -193,4 +194,5 @@ class ImportPage(QWidget):
 
 REGISTRY.register(PageSpec(
     key="import", title=("ImportPage", "Import"), order=70,
-    factory=lambda context: ImportPage(context.database, context.navigator)))
+    factory=lambda context: ImportPage(context.database, context.navigator),
+    roles=ADMIN_ROLES))  # only an administrator imports (the service refuses a teacher too)
