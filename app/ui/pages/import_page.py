@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import DomainError
-from app.services.access import ADMIN_ROLES
 from app.domain.i18n import current_language
+from app.services.access import ADMIN_ROLES
 from app.store.db import Database
 from app.store.errors import translate
 from app.ui.pages import REGISTRY, Navigator, PageSpec
