@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from app.store.keys import WrongPassword
 from app.store.models import Student
 from sync.engine import sync_folder
 from tests.conftest import PASSWORD, TODAY
+from tests.volumes import small_volume
 
 
 def _dump(database: Database) -> str:
@@ -106,17 +106,11 @@ def test_forced_restore_keeps_the_replaced_files(database: Database, student: St
 def test_full_disk_during_backup_leaves_no_partial_file(database: Database, student: Student,
                                                        tmp_path: Path) -> None:
     target = tmp_path / "tiny"
-    target.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(target)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("cannot mount a small test volume here")
-    try:
+    with small_volume(target, 64):
         with pytest.raises(BackupError) as caught:
             make_backup(database, target / "full.jfbak")
         assert "磁盘已满" in str(caught.value)
         assert list(target.iterdir()) == []
-    finally:
-        subprocess.run(["umount", "-l", str(target)], check=False)
     assert make_backup(database, tmp_path / "ok.jfbak").exists()  # the data was untouched and backs up fine
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import subprocess
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +17,7 @@ from app.store.models import Blob, Conflict, School, Student
 from sync.engine import pending_changes, sync_folder
 from sync.errors import SyncError
 from tests.conftest import PASSWORD, TODAY, make_student_input
+from tests.volumes import small_volume
 
 PASSPHRASE = "石埠小学-共享-2026"
 
@@ -126,25 +124,6 @@ def test_foreign_share_and_foreign_bundles_are_refused(database: Database, lapto
     (target / foreign.name).write_bytes(foreign.read_bytes())
     result = sync_folder(database, share)
     assert any("另一个部署" in zh or "未登记" in zh for _, zh, _ in result.rejected)
-
-
-@contextlib.contextmanager
-def small_volume(path: Path, size_kb: int) -> Iterator[Callable[..., None]]:
-    """A real little file system (tmpfs) at ``path``, as a USB stick would be: it can fill up or be made
-    read-only. Needs root (as CI runs); yields a function to remount it with other options."""
-    path.mkdir(exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(path)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a test volume here: {done.stderr.strip()}")
-
-    def remount(options: str) -> None:
-        subprocess.run(["mount", "-o", f"remount,{options}", str(path)], check=True)
-
-    try:
-        yield remount
-    finally:
-        subprocess.run(["umount", "-l", str(path)], check=False)
 
 
 def test_read_only_share_still_brings_changes_in(database: Database, student: Student, laptop_b: Database,

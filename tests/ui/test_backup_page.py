@@ -3,7 +3,6 @@ or to a chosen file (a USB stick) in the background with progress and cancel, an
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from app.store.models import Student
 from app.ui.pages import PageContext
 from app.ui.pages import backup_page as page_module
 from app.ui.pages.backup_page import SPEC, BackupPage
+from tests import volumes
 from tests.ui.record_pages_support import *  # noqa: F403 (the shared fixtures: lang)
 from tests.ui.record_pages_support import FakeNavigator
 from tests.ui.shell_support import shot
@@ -50,15 +50,8 @@ def wait_done(qtbot: QtBot, page: BackupPage) -> None:
 @pytest.fixture
 def tiny_volume(tmp_path: Path) -> Iterator[Path]:
     """A 64 KB volume: too small for any backup (a full USB stick)."""
-    target = tmp_path / "tiny"
-    target.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(target)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("cannot mount a small test volume here")
-    try:
-        yield target
-    finally:
-        subprocess.run(["umount", "-l", str(target)], check=False)
+    with volumes.small_volume(tmp_path / "tiny", 64):
+        yield tmp_path / "tiny"
 
 
 def test_only_administrators_see_the_page() -> None:

@@ -22,6 +22,7 @@ from app.services.backup import make_backup
 from app.store.db import Database, create_folder
 from app.ui.app_window import MainWindow
 from app.ui.backups import CHECK_EVERY_MS, DailyBackups
+from tests import volumes
 from tests.conftest import PASSWORD, TODAY
 
 DAY = 24 * 3600
@@ -96,15 +97,8 @@ def test_a_fresh_backup_is_enough(qtbot: QtBot, database: Database, data_dir: Pa
 
 @pytest.fixture
 def small_volume(tmp_path: Path) -> Iterator[Path]:
-    target = tmp_path / "volume"
-    target.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(target)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("cannot mount a small test volume here")
-    try:
-        yield target
-    finally:
-        subprocess.run(["umount", "-l", str(target)], check=False)
+    with volumes.small_volume(tmp_path / "volume", 8 * 1024):
+        yield tmp_path / "volume"
 
 
 def test_a_full_disk_is_a_warning_and_the_next_check_makes_up_for_it(qtbot: QtBot, small_volume: Path,

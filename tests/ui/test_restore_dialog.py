@@ -7,7 +7,6 @@ was."""
 from __future__ import annotations
 
 import errno
-import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from app.store.models import Student
 from app.ui.main import LoginDialog
 from app.ui.widgets.restore_backup import RestoreDialog
 from sync.engine import sync_folder
+from tests import volumes
 from tests.conftest import PASSWORD, TODAY
 from tests.ui.record_pages_support import *  # noqa: F403 (the shared fixtures: lang)
 from tests.ui.shell_support import shot
@@ -188,15 +188,8 @@ def test_another_deployments_backup_and_a_damaged_file_are_refused(
 
 @pytest.fixture
 def small_volume(tmp_path: Path) -> Iterator[Path]:
-    target = tmp_path / "volume"
-    target.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(target)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("cannot mount a small test volume here")
-    try:
-        yield target
-    finally:
-        subprocess.run(["umount", "-l", str(target)], check=False)
+    with volumes.small_volume(tmp_path / "volume", 8 * 1024):
+        yield tmp_path / "volume"
 
 
 def fill_up(volume: Path) -> Path:
