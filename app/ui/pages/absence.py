@@ -44,7 +44,7 @@ from app.ui.qt import (
     QWidget,
     Signal,
 )
-from app.ui.widgets.fields import INVALID_STYLE, FieldBlock, combo_value, date_edit, line_edit
+from app.ui.widgets.fields import INVALID_STYLE, FieldBlock, combo_value, date_edit, fill_class_combo, line_edit
 from app.ui.worker import Report
 
 
@@ -207,14 +207,7 @@ class AbsencePage(QWidget):
 
     # ------------------------------------------------------------------ choosing the class and day
     def _school_changed(self) -> None:
-        school_id = combo_value(self.school_combo)
-        self.class_combo.blockSignals(True)
-        self.class_combo.clear()
-        if school_id:
-            with self.database.read() as session:
-                for grade, class_name in visit_lists.class_choices(session, school_id):
-                    self.class_combo.addItem(visit_lists.class_label(grade, class_name), [grade, class_name])
-        self.class_combo.blockSignals(False)
+        fill_class_combo(self.class_combo, self.database, combo_value(self.school_combo))
         self.load()
 
     def choose(self, school_id: str, grade: int, class_name: str) -> None:

@@ -40,7 +40,15 @@ from app.ui.background import run_in_background
 from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.record_lists import ClassCheckModel, ClassKey
 from app.ui.pages import REGISTRY, PageContext, PageSpec
-from app.ui.widgets.fields import INVALID_STYLE, ErrorLabel, code_combo, combo_value, date_edit, set_combo_value
+from app.ui.widgets.fields import (
+    INVALID_STYLE,
+    ErrorLabel,
+    code_combo,
+    combo_value,
+    date_edit,
+    fill_class_combo,
+    set_combo_value,
+)
 from app.ui.worker import Cancelled, Report, Task
 
 # Below this many students the work is over before a progress dialog could be read.
@@ -150,14 +158,7 @@ class ReturnCheckPage(QWidget):
 
     # ------------------------------------------------------------------ choosing the class
     def _school_changed(self) -> None:
-        school_id = combo_value(self.school_combo)
-        self.class_combo.blockSignals(True)
-        self.class_combo.clear()
-        if school_id:
-            with self.database.read() as session:
-                for grade, class_name in visit_lists.class_choices(session, school_id):
-                    self.class_combo.addItem(visit_lists.class_label(grade, class_name), [grade, class_name])
-        self.class_combo.blockSignals(False)
+        fill_class_combo(self.class_combo, self.database, combo_value(self.school_combo))
         self.load_class()
 
     def choose(self, school_id: str, grade: int, class_name: str) -> None:

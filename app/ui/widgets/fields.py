@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,6 +24,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from app.store.db import Database
 
 ERROR_STYLE = "color: #b3261e;"
 # A red frame that also reads in dark mode; the palette's own colours do the rest.
@@ -109,6 +113,19 @@ def set_combo_value(combo: QComboBox, value: str) -> None:
 
 def combo_value(combo: QComboBox) -> str:
     return str(combo.currentData() or "")
+
+
+def fill_class_combo(combo: QComboBox, database: Database, school_id: str) -> None:
+    """The classes of a school (data: ``[grade, class_name]``), without signalling each addition."""
+    from app.services import visit_lists
+
+    combo.blockSignals(True)
+    combo.clear()
+    if school_id:
+        with database.read() as session:
+            for grade, class_name in visit_lists.class_choices(session, school_id):
+                combo.addItem(visit_lists.class_label(grade, class_name), [grade, class_name])
+    combo.blockSignals(False)
 
 
 class PeopleTable(QWidget):
