@@ -4,6 +4,9 @@ The data key is also wrapped (Argon2id + AES-GCM, like a user's slot) with a ran
 slot labelled ``recovery``. The secret is shown once, when it is made, and kept by the district on paper or
 in its safe; with it, :func:`reset_password` gives a user a new password (a new key slot; the old one is
 removed) without the old password. Both are written to the audit log.
+
+The store and the audit log are imported where they are used: the sign-in window asks
+:func:`has_recovery_key` as it appears, and that must not wait for SQLAlchemy and the models.
 """
 
 from __future__ import annotations
@@ -13,17 +16,16 @@ import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from app.config import DATABASE_FILE, KEYSLOT_FILE
 from app.domain.errors import DomainError, NotFoundError
 from app.domain.passwords import check_password
-from app.services.audit import AuditAction, record_event, require_admin
-from app.store.db import Database, migrate
 from app.store.ids import uuid7
 from app.store.keys import KeyRing
-from app.store.models import User
+
+if TYPE_CHECKING:
+    from app.store.db import Database
 
 RECOVERY_LABEL = "recovery"
 _SECRET_BYTES = 20  # 160 bits: 32 base32 letters, typed in groups of four
@@ -48,6 +50,8 @@ def create_recovery_key(database: Database) -> str:
 
     Administrators only. A previous recovery secret stops working.
     """
+    from app.services.audit import AuditAction, record_event, require_admin
+
     require_admin(database.user.role if database.user else None)
     secret = base64.b32encode(os.urandom(_SECRET_BYTES)).decode("ascii")
     ring = KeyRing.load(database.data_dir / KEYSLOT_FILE)
@@ -73,6 +77,12 @@ class ResetResult:
 def reset_password(data_dir: Path, username: str, recovery_secret: str, new_password: str) -> ResetResult:
     """Give ``username`` a new password with the recovery secret: a new key slot wrapping the same data key
     (so every record stays readable), the user's old slot removed, the reset audited."""
+    from sqlalchemy import select
+
+    from app.services.audit import AuditAction, record_event
+    from app.store.db import Database, migrate
+    from app.store.models import User
+
     check_password(new_password)
     ring = KeyRing.load(data_dir / KEYSLOT_FILE)
     slots = [s for s in ring.slots if s.label == RECOVERY_LABEL]
