@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain.codes import StudentStatus
 from app.domain.errors import ValidationError
 from app.domain.warnings import Finding, Thresholds, WarningRule, school_days
+from app.services.access import require_may_edit_student
 from app.services.common import as_date, get, optional_text
 from app.services.warnings import find_warnings
 from app.store import oplog
@@ -25,6 +26,7 @@ from app.store.models import Absence, Student
 def record_absence(session: Session, student_id: str, *, started_on: date | str, excused: bool = False,
                    reason: str | None = None, today: date | None = None) -> Absence:
     """Record that a student has been away since ``started_on``; an open spell is updated instead."""
+    require_may_edit_student(session, student_id)
     today = today or date.today()
     student = get(session, Student, student_id)
     start = as_date(started_on, "started_on", "缺勤开始日期", "First day absent")
@@ -49,6 +51,7 @@ def record_absence(session: Session, student_id: str, *, started_on: date | str,
 def end_absence(session: Session, absence_id: str, *, ended_on: date | str, today: date | None = None) -> Absence:
     """Close a spell: ``ended_on`` is the last day the child was away."""
     absence = get(session, Absence, absence_id)
+    require_may_edit_student(session, absence.student_id)
     end = as_date(ended_on, "ended_on", "缺勤结束日期", "Last day absent")
     if end < absence.started_on:
         raise ValidationError(f"缺勤结束日期 {end} 早于开始日期 {absence.started_on}。",

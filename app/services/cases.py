@@ -2,6 +2,10 @@
 
 Every move is checked against the lifecycle table in :mod:`app.domain.lifecycle`; the student's registry
 status follows the case (dropout when a case opens, resumption when the child is back in class).
+
+A teacher works on the cases of the students they cover (:func:`app.services.access.require_may_edit_student`);
+the registry changes that follow a case's moves go with it (:func:`app.services.registry.follow_case`), though
+a teacher may not record registry changes on their own.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from app.domain.errors import ValidationError
 from app.domain.lifecycle import CaseAction, CaseStatus, check_can_close, check_outcome, next_status
 from app.domain.names import normalize_name
 from app.services import registry
+from app.services.access import require_may_edit_student
 from app.services.common import as_date, for_field, get, optional_text
 from app.store import oplog
 from app.store.models import DropoutCase, PersuasionAttempt, RetentionFollowUp, Student
@@ -55,6 +60,13 @@ def _day(value: date | str, field: str, zh: str, en: str, *, not_before: date | 
     return day
 
 
+def _case(session: Session, case_id: str) -> DropoutCase:
+    """The case to change, once the session may change its student's records."""
+    case = get(session, DropoutCase, case_id)
+    require_may_edit_student(session, case.student_id)
+    return case
+
+
 def _move(session: Session, case: DropoutCase, action: CaseAction, changes: Mapping[str, Any]) -> None:
     after = next_status(CaseStatus(case.status), action)
     oplog.update(session, case, {**changes, "status": after})
@@ -64,6 +76,7 @@ def open_case(session: Session, student_id: str, *, detected_on: date | str, rea
               dropped_month: str | None = None, reason_detail: str | None = None, whereabouts: str | None = None,
               help_given: str | None = None, plan: str | None = None, today: date | None = None) -> DropoutCase:
     """Open a case for a child found out of school; one open case per child at a time."""
+    require_may_edit_student(session, student_id)
     today = today or date.today()
     student = get(session, Student, student_id)
     detected = _day(detected_on, "detected_on", "发现日期", "Detection date", not_before=None, today=today)
@@ -89,8 +102,8 @@ def open_case(session: Session, student_id: str, *, detected_on: date | str, rea
         dropped_month = month.isoformat()[:7]
     if student.status in (StudentStatus.IN_SCHOOL.value, StudentStatus.SUSPENDED.value,
                           StudentStatus.HOME_TEACHING.value):
-        registry.record_change(session, student.id, RegistryChangeType.DROPOUT, detected,
-                               reason=reason_detail or why.zh)
+        registry.follow_case(session, student.id, RegistryChangeType.DROPOUT, detected,
+                             reason=reason_detail or why.zh)
     return oplog.create(session, DropoutCase, {
         "scope": student.scope, "student_id": student.id, "school_id": student.school_id,
         "status": CaseStatus.OPEN, "detected_on": detected, "dropped_month": dropped_month, "reason": why,
@@ -111,7 +124,7 @@ def record_attempt(session: Session, case_id: str, *, attempted_on: date | str,
                    persuaders: Sequence[Mapping[str, Any]], method: str | None = None, result: str | None = None,
                    today: date | None = None) -> PersuasionAttempt:
     """A persuasion attempt (劝返记录): who went, when, and what came of it."""
-    case = get(session, DropoutCase, case_id)
+    case = _case(session, case_id)
     day = _day(attempted_on, "attempted_on", "劝返日期", "Attempt date", not_before=case.detected_on,
                today=today or date.today())
     people = [{"name": for_field("persuaders", normalize_name, str(p.get("name") or "")),
@@ -133,7 +146,7 @@ def record_outcome(session: Session, case_id: str, outcome: CaseOutcome | str, *
                    return_mode: ReturnMode | str | None = None, placement: str | None = None,
                    today: date | None = None) -> DropoutCase:
     """How the case ended (返校复学, 中职安置, 转学 ...); the student's registry follows."""
-    case = get(session, DropoutCase, case_id)
+    case = _case(session, case_id)
     result = outcome if isinstance(outcome, CaseOutcome) else CaseOutcome.parse(str(outcome))
     mode = return_mode if isinstance(return_mode, ReturnMode) or return_mode is None else ReturnMode.parse(return_mode)
     check_outcome(result, return_mode=mode, placement=placement)
@@ -148,7 +161,7 @@ def record_outcome(session: Session, case_id: str, outcome: CaseOutcome | str, *
     if change is RegistryChangeType.RESUMPTION and student.status == StudentStatus.IN_SCHOOL.value:
         change = None  # already back on the roll (e.g. the registry import saw it first)
     if change is not None:
-        registry.record_change(session, student.id, change, day, reason=f"劝返个案：{result.zh}")
+        registry.follow_case(session, student.id, change, day, reason=f"劝返个案：{result.zh}")
     return case
 
 
@@ -156,7 +169,7 @@ def record_follow_up(session: Session, case_id: str, *, followed_on: date | str,
                      by_name: str | None = None, notes: str | None = None, verifies_placement: bool = False,
                      today: date | None = None) -> RetentionFollowUp:
     """A retention follow-up (巩固回访). A child found out of school again sends the case back to persuasion."""
-    case = get(session, DropoutCase, case_id)
+    case = _case(session, case_id)
     day = _day(followed_on, "followed_on", "回访日期", "Follow-up date", not_before=case.outcome_on,
                today=today or date.today(), limit=_OUTCOME)
     if verifies_placement:
@@ -172,7 +185,7 @@ def record_follow_up(session: Session, case_id: str, *, followed_on: date | str,
                                                   "placement_verified": False})
         student = get(session, Student, case.student_id)
         if student.status == StudentStatus.IN_SCHOOL.value:
-            registry.record_change(session, student.id, RegistryChangeType.DROPOUT, day, reason="巩固回访发现复辍")
+            registry.follow_case(session, student.id, RegistryChangeType.DROPOUT, day, reason="巩固回访发现复辍")
     return oplog.create(session, RetentionFollowUp, {
         "scope": case.scope, "case_id": case.id, "followed_on": day, "in_school": bool(in_school),
         "verifies_placement": bool(verifies_placement),
@@ -182,7 +195,7 @@ def record_follow_up(session: Session, case_id: str, *, followed_on: date | str,
 
 def close_case(session: Session, case_id: str, *, closed_on: date | str, today: date | None = None) -> DropoutCase:
     """销号: only when the outcome is recorded, followed up and (for placements) verified."""
-    case = get(session, DropoutCase, case_id)
+    case = _case(session, case_id)
     # Only follow-ups of the current episode count: after a relapse the child must be seen in school again.
     episode: list[RetentionFollowUp] = []
     for follow_up in follow_ups_of(session, case.id):
@@ -199,7 +212,7 @@ def close_case(session: Session, case_id: str, *, closed_on: date | str, today: 
 
 def mark_typical(session: Session, case_id: str, story: str) -> DropoutCase:
     """典型案例: mark a case for the June summary, with its story."""
-    case = get(session, DropoutCase, case_id)
+    case = _case(session, case_id)
     text = optional_text(story, "story", "案例经过", "Story", max_length=8000)
     if not text:
         raise ValidationError("典型案例需要写明经过。", "A typical case needs its story.", field="story")

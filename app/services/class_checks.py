@@ -1,7 +1,10 @@
 """返校核查 for a whole class at once: record who came back and open a case for each who did not.
 
 One call, one transaction: either the whole class is recorded (and every case opened), or nothing is, so a
-teacher never has to work out which half of a class went in before an error.
+teacher never has to work out which half of a class went in before an error. For the same reason a teacher
+who does not cover every student of the list is refused the whole check, before anything is written, with
+every student they do not cover named (:func:`app.services.access.require_may_edit_students`): recording only
+some rows would leave the others' non-returners without their check and their case.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.domain.codes import DropoutReason, Term
 from app.domain.errors import DomainError, ValidationError
 from app.services import cases, return_checks
+from app.services.access import require_may_edit_students
 from app.services.common import get
 from app.services.visit_lists import join_reason
 from app.store.models import Student
@@ -42,8 +46,12 @@ def record_class_check(session: Session, entries: Sequence[CheckEntry], *, check
                        progress: Progress | None = None) -> ClassCheckResult:
     """Record each student's return check and, if ``open_cases``, open a case for every non-returner.
 
-    An error names the student it is about (``field`` is the student's id) and undoes the whole call.
+    An error names the student it is about (``field`` is the student's id) and undoes the whole call; a
+    teacher who does not cover some of the students gets :class:`app.services.access.NotCovered` naming them
+    all (``student_ids``).
     """
+    require_may_edit_students(session, [entry.student_id for entry in entries], zh_action="这次返校核查",
+                              en_action="this return check")
     result = ClassCheckResult()
     total = max(1, len(entries))
     for number, entry in enumerate(entries, start=1):

@@ -29,6 +29,7 @@ from app.domain.errors import DomainError, ValidationError
 
 # The private checkers are the very rules save_draft applies; calling them keeps one copy of those rules.
 from app.services import roster, visits
+from app.services.access import require_may_edit_student
 from app.services.common import get
 from app.services.visits import _check_dates, _clean
 from app.store import oplog
@@ -121,8 +122,13 @@ def check_visit_fields(raw: Mapping[str, Any], *, today: date, visited_on: date,
 
 def autosave_visit(session: Session, visit_id: str, raw: Mapping[str, Any], *,
                    today: date | None = None) -> AutosaveResult:
-    """Save the valid fields of the form into the draft and keep the others' raw input in the scratch."""
+    """Save the valid fields of the form into the draft and keep the others' raw input in the scratch.
+
+    A teacher who does not cover the student is refused before anything (draft or scratch) is written: the
+    input stays in the form, which shows why.
+    """
     visit = get(session, Visit, visit_id)
+    require_may_edit_student(session, visit.student_id)
     unknown = set(raw) - set(FORM_FIELDS)
     if unknown:
         raise ValidationError(f"家访记录没有这些栏目：{sorted(unknown)}", f"Visits have no field(s) {sorted(unknown)}")

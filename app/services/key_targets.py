@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.codes import DropoutReason
 from app.domain.errors import ValidationError
+from app.services.access import require_may_edit_student
 from app.services.common import as_date, get, optional_text
 from app.store import oplog
 from app.store.models import Campaign, KeyTarget, Student
@@ -19,6 +20,7 @@ def flag_key_target(session: Session, student_id: str, risk_reasons: Sequence[Dr
                     campaign_id: str | None = None, flagged_on: date | str | None = None,
                     notes: str | None = None, today: date | None = None) -> KeyTarget:
     """Flag a student as a key target; flagging again updates the reasons of the active flag."""
+    require_may_edit_student(session, student_id)
     student = get(session, Student, student_id)
     reasons = sorted({r.value if isinstance(r, DropoutReason) else DropoutReason.parse(str(r)).value
                       for r in risk_reasons})
@@ -42,6 +44,7 @@ def flag_key_target(session: Session, student_id: str, risk_reasons: Sequence[Dr
 
 
 def clear_key_target(session: Session, student_id: str) -> None:
+    require_may_edit_student(session, student_id)
     active = active_flag(session, student_id)
     if active is None:
         raise ValidationError("这名学生不是重点监测对象。", "This student is not a key target.")

@@ -1,4 +1,10 @@
-"""学籍异动: registry changes, which are also the only way a student's school, status or grade changes."""
+"""学籍异动: registry changes, which are also the only way a student's school, status or grade changes.
+
+Recording a registry change (a transfer, a suspension, a class change...) is the school registrar's work:
+administrators only. The changes that follow a dropout case's moves (the child found out of school, back in
+class, transferred as the case's outcome) are written by :mod:`app.services.cases` through
+:func:`follow_case`, with the case's own permission (a teacher covering the student).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.codes import RegistryChangeType, StudentStatus, status_after_change
 from app.domain.errors import ValidationError
+from app.services.access import require_admin_session
 from app.services.common import as_date, get, optional_text
 from app.store import oplog
 from app.store.models import RegistryChange, School, Student
@@ -20,7 +27,23 @@ _GRADE_STEP = {RegistryChangeType.PROMOTION: 1, RegistryChangeType.REPEAT: 0}
 def record_change(session: Session, student_id: str, change_type: RegistryChangeType | str,
                   effective_on: date | str, *, to_school_id: str | None = None, to_grade: int | None = None,
                   to_class: str | None = None, reason: str | None = None) -> RegistryChange:
-    """Record a registry change and apply it to the student (status, school, grade, class) in one go."""
+    """Record a registry change and apply it to the student (status, school, grade, class) in one go.
+    Administrators only (PermissionDenied for a teacher)."""
+    _require_registrar(session)
+    return follow_case(session, student_id, change_type, effective_on, to_school_id=to_school_id,
+                       to_grade=to_grade, to_class=to_class, reason=reason)
+
+
+def _require_registrar(session: Session) -> None:
+    require_admin_session(session, zh="记录学籍异动（转学、休学、调班等）",
+                          en="record registry changes (transfers, suspensions, class changes...)")
+
+
+def follow_case(session: Session, student_id: str, change_type: RegistryChangeType | str,
+                effective_on: date | str, *, to_school_id: str | None = None, to_grade: int | None = None,
+                to_class: str | None = None, reason: str | None = None) -> RegistryChange:
+    """:func:`record_change` without its permission check, for the changes that follow a dropout case's
+    moves: the caller (:mod:`app.services.cases`) has checked that the session may change the student."""
     change = change_type if isinstance(change_type, RegistryChangeType) else RegistryChangeType.parse(change_type)
     on = as_date(effective_on, "effective_on", "异动日期", "Effective date")
     student = get(session, Student, student_id)
@@ -67,7 +90,8 @@ def record_change(session: Session, student_id: str, change_type: RegistryChange
 def move_school(session: Session, student_id: str, to_school_id: str, effective_on: date | str,
                 *, reason: str | None = None) -> RegistryChange:
     """Move a student to another school of the district: a transfer out and a transfer in, as the registry
-    records them; returns the transfer in."""
+    records them; returns the transfer in. Administrators only."""
+    _require_registrar(session)
     student = get(session, Student, student_id)
     if to_school_id == student.school_id:
         raise ValidationError("学生已在这所学校。", "The student is already at this school.", field="to_school_id")

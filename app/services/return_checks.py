@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.domain.ages import school_year_start
 from app.domain.codes import StudentStatus, Term
 from app.domain.errors import ValidationError
+from app.services.access import require_may_edit_student
 from app.services.common import as_date, get, optional_text
 from app.store import oplog
 from app.store.models import Campaign, ReturnCheck, Student
@@ -19,6 +20,7 @@ def record_return_check(session: Session, student_id: str, *, returned: bool, ch
                         term: Term | str | None = None, reason: str | None = None,
                         campaign_id: str | None = None, today: date | None = None) -> ReturnCheck:
     """Record whether a student came back this term; checking again the same term corrects the record."""
+    require_may_edit_student(session, student_id)
     day = as_date(checked_on, "checked_on", "核查日期", "Check date")
     if day > (today or date.today()):
         raise ValidationError(f"核查日期 {day} 在今天之后。", f"The check date {day} is in the future.",

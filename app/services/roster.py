@@ -32,6 +32,7 @@ from app.domain.contact import normalize_phone
 from app.domain.errors import DomainError, ValidationError
 from app.domain.identity import StudentNumberInfo, check_id_matches, parse_id_number, parse_student_number
 from app.domain.names import normalize_name, pinyin_initials
+from app.services.access import require_may_edit_household, require_may_edit_student
 from app.services.common import as_date, for_field, get, optional_text
 from app.store import oplog
 from app.store.models import Household, HouseholdMember, School, Student
@@ -118,6 +119,7 @@ def _check_known(changes: Mapping[str, Any], allowed: Iterable[str], zh: str, en
 
 def edit_household(session: Session, household_id: str, **changes: Any) -> list[str]:
     _check_known(changes, (f.name for f in fields(HouseholdInput)), "家庭", "A household")
+    require_may_edit_household(session, household_id)
     household = get(session, Household, household_id)
     current = HouseholdInput(**{f.name: getattr(household, f.name) for f in fields(HouseholdInput)})
     values = _household_values(replace(current, **changes))
@@ -165,6 +167,7 @@ def add_members(session: Session, inputs: Sequence[MemberInput]) -> list[str]:
 
 
 def add_member(session: Session, inp: MemberInput) -> HouseholdMember:
+    require_may_edit_household(session, inp.household_id)
     household = get(session, Household, inp.household_id)
     return oplog.create(session, HouseholdMember, _member_values(inp, household.scope))
 
@@ -173,6 +176,7 @@ def edit_member(session: Session, member_id: str, **changes: Any) -> list[str]:
     _check_known(changes, (f.name for f in fields(MemberInput) if f.name != "household_id"), "家庭成员",
                  "A household member")
     member = get(session, HouseholdMember, member_id)
+    require_may_edit_household(session, member.household_id)
     current = MemberInput(**{f.name: getattr(member, f.name) for f in fields(MemberInput)})
     values = _member_values(replace(current, **changes), get(session, Household, current.household_id).scope)
     return oplog.update(session, member, {k: v for k, v in values.items() if k in changes})
@@ -373,8 +377,10 @@ def student_input(student: Student) -> StudentInput:
 def edit_student(session: Session, student_id: str, *, today: date | None = None, **changes: Any) -> list[str]:
     """Change a student's fields; the whole record is validated again (ID, birth date and sex must agree).
 
-    School, status and grade change through registry changes (``app.services.registry``), not here.
+    School, status and grade change through registry changes (``app.services.registry``), not here. A teacher
+    may change only the students they cover (:func:`app.services.access.require_may_edit_student`).
     """
+    require_may_edit_student(session, student_id)
     forbidden = {"school_id", "status"} & set(changes)
     if forbidden:
         raise ValidationError("学校和学籍状态请通过“学籍异动”修改。",
@@ -404,6 +410,7 @@ def set_flags(session: Session, student_id: str, *, today: date | None = None, *
 
 def delete_student(session: Session, student_id: str) -> None:
     """Mark a student record deleted (e.g. a duplicate entry); it stays in the log and can be restored."""
+    require_may_edit_student(session, student_id)
     oplog.delete(session, get(session, Student, student_id))
 
 

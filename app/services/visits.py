@@ -17,6 +17,7 @@ from app.domain.codes import Policy, VisitorRole, VisitPurpose, VisitStatus
 from app.domain.contact import normalize_phone
 from app.domain.errors import LifecycleError, ValidationError
 from app.domain.names import normalize_name
+from app.services.access import require_may_edit_student
 from app.services.common import as_date, for_field, get, optional_text
 from app.store import oplog
 from app.store.models import Blob, Campaign, Student, Visit, VisitAttachment
@@ -114,6 +115,7 @@ def _check_dates(visited_on: date, follow_up_on: date | None) -> None:
 def start_visit(session: Session, student_id: str, *, visited_on: date | str | None = None,
                 today: date | None = None, **fields: Any) -> Visit:
     """A new draft visit of a student (household, address and school filled in from the student)."""
+    require_may_edit_student(session, student_id)
     today = today or date.today()
     student = get(session, Student, student_id)
     values = _clean({"visited_on": visited_on or today, **fields}, today=today)
@@ -126,7 +128,9 @@ def start_visit(session: Session, student_id: str, *, visited_on: date | str | N
 
 
 def _draft(session: Session, visit_id: str) -> Visit:
+    """The draft to change, once the session may change its student's records."""
     visit = get(session, Visit, visit_id)
+    require_may_edit_student(session, visit.student_id)
     if visit.status == VisitStatus.FINALIZED.value:
         raise LifecycleError("这份家访记录已定稿，不能再修改；如需更正请新建“更正记录”。",
                              "This visit is finalized and read-only; make an amendment instead.")
@@ -169,6 +173,7 @@ def finalize_visit(session: Session, visit_id: str, *, user_id: str | None = Non
 def amend_visit(session: Session, visit_id: str, *, today: date | None = None, **changes: Any) -> Visit:
     """A new draft that corrects a finalized visit; it copies the original and names it."""
     original = get(session, Visit, visit_id)
+    require_may_edit_student(session, original.student_id)
     if original.status != VisitStatus.FINALIZED.value:
         raise LifecycleError("草稿可以直接修改，不需要更正记录。",
                              "A draft can be edited directly; no amendment needed.")

@@ -95,6 +95,8 @@ def test_every_service_write_is_in_the_log(database: Database) -> None:
         call(s, roster.edit_student, student_id, class_name="1班", today=TODAY)
         call(s, roster.set_flags, student_id, left_behind="2", registered_poor=True, today=TODAY)
         call(s, registry.record_change, sibling_id, "class_change", TODAY, to_class="3班")
+        call(s, registry.follow_case, sibling_id, "suspension", TODAY, reason="因病休学")
+        call(s, registry.follow_case, sibling_id, "resumption", TODAY)
         call(s, registry.move_school, sibling_id, other_school.id, TODAY)
         call(s, roster.delete_student, sibling_id)
         duty = call(s, responsibility.assign, student_id, ResponsibilityRole.CLASS_TEACHER, "黄老师")

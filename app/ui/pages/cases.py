@@ -1,7 +1,9 @@
 """劝返 Cases: the list by status and school, and one case (一人一案) with its timeline and actions.
 
 The buttons a case offers are the actions its lifecycle allows (``allowed_actions``); each opens a small
-dialog that calls the service and shows any error next to the field it is about.
+dialog that calls the service and shows any error next to the field it is about. For a teacher who does not
+cover the case's student (:func:`app.services.access.edit_refusal`) the buttons are disabled, with the reason
+and what to do beside them and as their tooltip; a case is not opened for such a student either.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import (
 from app.domain.codes import CaseOutcome, DropoutReason, ReturnMode
 from app.domain.errors import DomainError
 from app.domain.lifecycle import CaseAction, CaseStatus, allowed_actions
-from app.services import case_views, cases, visit_lists
+from app.services import access, case_views, cases, visit_lists
 from app.services.case_views import CaseDetail
 from app.services.visit_lists import ACTIVE, CaseFilter
 from app.store.db import Database
@@ -63,6 +65,8 @@ class CaseView(QWidget):
         self.title.setStyleSheet("font-size: 17px; font-weight: bold")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error = ErrorLabel()
+        self.refusal: str | None = None  # why the signed-in teacher may not change this case
+        self.notice = ErrorLabel()  # the refusal, shown while the buttons are disabled
 
         facts = QGroupBox(self.tr("Case"))
         self.facts = QGridLayout(facts)
@@ -98,6 +102,7 @@ class CaseView(QWidget):
         column = QVBoxLayout(content)
         column.addWidget(self.title)
         column.addLayout(actions)
+        column.addWidget(self.notice)
         column.addWidget(self.error)
         column.addWidget(facts)
         column.addWidget(timeline_box)
@@ -114,7 +119,9 @@ class CaseView(QWidget):
     def load(self, case_id: str) -> None:
         with self.database.read() as session:
             detail = case_views.case_detail(session, case_id)
+            refusal = access.edit_refusal(session, detail.student_id)
         self.case_id = case_id
+        self.refusal = str(refusal) if refusal is not None else None
         self.detail = detail
         self.error.show_message(None)
         self.title.setText(self.tr("{name} · {school} {klass} · {status}").format(
@@ -122,9 +129,13 @@ class CaseView(QWidget):
             status=detail.status.label()))
         self._show_facts(detail)
         self._show_timeline(detail)
-        allowed = set(allowed_actions(detail.status))
+        allowed = set(allowed_actions(detail.status)) if self.refusal is None else set()
         for action, button in self.buttons.items():
             button.setEnabled(action in allowed)
+        for button in (*self.buttons.values(), self.typical_button):
+            button.setToolTip(self.refusal or "")
+        self.typical_button.setEnabled(self.refusal is None)
+        self.notice.show_message(self.refusal)
 
     def _show_facts(self, d: CaseDetail) -> None:
         while self.facts.count():
@@ -383,8 +394,19 @@ class CasesPage(QWidget):
         self.refresh()
         self.open_case(case.id)
 
-    def new_case_for(self, student_id: str) -> ActionDialog:
-        """The dialog that opens a case for a student found out of school."""
+    def new_case_for(self, student_id: str) -> ActionDialog | None:
+        """The dialog that opens a case for a student found out of school; None (and the reason shown) when the
+        signed-in teacher does not cover the student, before anything is typed."""
+        refusal: Exception | None
+        try:
+            with self.database.read() as session:
+                refusal = access.edit_refusal(session, student_id)
+        except (DomainError, StoreError) as exc:
+            refusal = exc
+        if refusal is not None:
+            self.error.show_message(str(refusal))
+            return None
+        self.error.show_message(None)
         def submit(v: dict[str, Any]) -> Any:
             with self.database.write() as session:
                 return cases.open_case(session, student_id, detected_on=v["detected_on"], reason=v["reason"],

@@ -1,7 +1,9 @@
 """返校核查 Return check: a class at term start; tick who came back, give the reason for each who did not.
 
 Saving records every student's check; the other button also opens a dropout case for each non-returner.
-Both run in a worker, in one transaction (all or nothing), with a progress dialog for big classes.
+Both run in a worker, in one transaction (all or nothing), with a progress dialog for big classes. A teacher
+who does not cover every student of the class is refused the whole check: every such row is marked with the
+reason, and the ticks and reasons stay as typed.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.domain.codes import DropoutReason, Term
 from app.domain.errors import DomainError
 from app.services import class_checks, visit_lists
+from app.services.access import NotCovered
 from app.services.class_checks import CheckEntry, ClassCheckResult
 from app.services.common import as_date
 from app.store.errors import StoreError
@@ -272,7 +275,9 @@ class ReturnCheckPage(QWidget):
             self.error.show_message(self.tr("Cancelled; nothing was recorded."))
         elif isinstance(exc, DomainError):
             self.error.show_message(str(exc))
-            if exc.field:
+            if isinstance(exc, NotCovered) and exc.student_ids:
+                self.model.set_errors(dict.fromkeys(exc.student_ids, str(exc)))
+            elif exc.field:
                 self.model.set_errors({exc.field: str(exc)})
         elif isinstance(exc, StoreError):
             self.error.show_message(str(exc))

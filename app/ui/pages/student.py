@@ -7,6 +7,9 @@ masked. A "Show" button next to the ID number, the household's phone and the dis
 through :func:`app.services.access.reveal_field` (audited, refused for a role that may not see it) for this
 view only: showing another student, leaving the page or hiding the window masks it again. A revealed value
 cannot be selected, so it never reaches the clipboard.
+
+A teacher who does not cover the student (:func:`app.services.access.edit_refusal`) is told so under the
+header, with what to do: the file is theirs to read, its visits and cases are not theirs to change.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from app.domain.contact import mask_phone
 from app.domain.errors import DomainError
 from app.domain.lifecycle import CaseStatus
 from app.services import access, listing
+from app.services.access import NotCovered
 from app.store.oplog import to_wire
 from app.ui import theme
 from app.ui.i18n import QT_TRANSLATE_NOOP
@@ -185,6 +189,7 @@ class StudentView(QWidget):
         self.student_id: str | None = None
         self.household_id: str | None = None
         self.file: listing.StudentFile | None = None
+        self.refusal: NotCovered | None = None  # why the signed-in teacher may not change this student
         # The reveals of this view: field of access.reveal_field -> {shown field: clear text}. Emptied by load()
         # and when the view is hidden.
         self.revealed: dict[str, dict[str, str]] = {}
@@ -209,6 +214,11 @@ class StudentView(QWidget):
         header.addStretch(1)
         header.addWidget(self.badges)
         layout.addLayout(header)
+        self.coverage_notice = QLabel()
+        self.coverage_notice.setObjectName("coverageNotice")
+        self.coverage_notice.setWordWrap(True)
+        self.coverage_notice.hide()
+        layout.addWidget(self.coverage_notice)
 
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
@@ -370,6 +380,7 @@ class StudentView(QWidget):
                 household_values = {
                     name: listing.value_text(session, "household", name, to_wire(getattr(file.household, name)))
                     for name, _text in HOUSEHOLD_FIELDS}
+            self.refusal = access.edit_refusal(session, student_id)
         from app.services.audit import record_student_view
 
         # Every view of a student's file is audited (DESIGN, Security).
@@ -382,6 +393,14 @@ class StudentView(QWidget):
         self._show_reveals()
         self._fill_tables()
         self._load_history()
+        self._show_refusal()
+
+    def _show_refusal(self) -> None:
+        palette = self.coverage_notice.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, theme.warning_color(self.palette()))
+        self.coverage_notice.setPalette(palette)
+        self.coverage_notice.setText(str(self.refusal) if self.refusal is not None else "")
+        self.coverage_notice.setVisible(self.refusal is not None)
 
     # ------------------------------------------------------------------ masked fields
     def _shown_text(self, table: str, name: str) -> str:
@@ -587,6 +606,7 @@ class StudentView(QWidget):
             self._show_reveals()
             self._fill_tables()
             self._load_history()
+            self._show_refusal()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.LanguageChange:

@@ -4,6 +4,10 @@ The form checks every field as it is typed (with the services' own rules), saves
 seconds (setting ``draft_autosave_seconds``) and whenever it is closed or hidden, and keeps input that does
 not pass yet in the encrypted form scratch (see :mod:`app.services.drafts`), so nothing typed is lost by an
 error, a crash or a killed process. A finalized visit is read-only; a correction is an amendment.
+
+A teacher who does not cover the visit's student sees the form read-only, with the reason and what to do in
+place of the banner (:func:`app.services.access.edit_refusal`); should the coverage go while the form is open
+(a sync brought the change), saving is refused with that message and what was typed stays in the form.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from PySide6.QtWidgets import (
 from app.config import load_settings
 from app.domain.codes import Policy, VisitorRole, VisitPurpose, VisitStatus
 from app.domain.errors import DomainError
-from app.services import campaigns, drafts, photos, visit_lists, visits
+from app.services import access, campaigns, drafts, photos, visit_lists, visits
 from app.services.drafts import FORM_FIELDS, VisitFormState
 from app.services.visit_lists import VisitFilter
 from app.store.db import Database
@@ -127,6 +131,7 @@ class VisitForm(QWidget):
         self.visit_id: str | None = None
         self.dirty = False
         self.read_only = False
+        self.refusal: str | None = None  # why the signed-in teacher may not change this visit's student
         self._loading = False
         # Asks the user yes or no; replaced in tests, where a modal question cannot be clicked.
         self.confirm: Callable[[str], bool] = self._ask
@@ -269,6 +274,7 @@ class VisitForm(QWidget):
         with self.database.read() as session:
             state = drafts.load_visit_form(session, visit_id)
             campaign_list = visit_lists.campaign_choices(session)
+            refusal = access.edit_refusal(session, state.header.student_id)
         self.visit_id = visit_id
         self.state = state
         self._saved_dates = (state.visited_on, state.follow_up_on)
@@ -283,7 +289,8 @@ class VisitForm(QWidget):
             self._loading = False
         self._show_header(state)
         self.load_attachments()
-        self.set_read_only(state.status is VisitStatus.FINALIZED)
+        self.refusal = str(refusal) if refusal is not None else None
+        self.set_read_only(state.status is VisitStatus.FINALIZED or refusal is not None)
         self.dirty = False
         self.autosave_timer.stop()
         self.error.show_message(None)
@@ -292,6 +299,8 @@ class VisitForm(QWidget):
         if state.scratch_fields:
             self.banner.setText(self.tr("Restored what was typed before, including fields that still need "
                                         "correcting."))
+        if self.refusal is not None:
+            self.banner.setText(self.refusal)
 
     def _fill(self, raw: dict[str, Any]) -> None:
         for name in FORM_FIELDS:
@@ -609,6 +618,7 @@ class VisitsPage(QWidget):
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.new_visit)
         self.count_label = QLabel()
+        self.list_error = ErrorLabel()  # why a visit could not be started or opened
         filters = QHBoxLayout()
         for label, combo in ((self.tr("Campaign"), self.campaign_filter), (self.tr("School"), self.school_filter),
                              (self.tr("Status"), self.status_filter)):
@@ -631,6 +641,7 @@ class VisitsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
         layout.addLayout(filters)
+        layout.addWidget(self.list_error)
         layout.addWidget(self.table)
         layout.addWidget(self.count_label)
         self.list_page = page
@@ -697,8 +708,9 @@ class VisitsPage(QWidget):
         try:
             self.form.load(visit_id)
         except (DomainError, StoreError) as exc:
-            self.count_label.setText(str(exc))
+            self.list_error.show_message(str(exc))
             return
+        self.list_error.show_message(None)
         self._form_state_changed()
         self.stack.setCurrentWidget(self.form_page)
 
@@ -707,7 +719,7 @@ class VisitsPage(QWidget):
         self.save_button.setVisible(draft)
         self.finalize_button.setVisible(draft)
         self.delete_button.setVisible(draft)
-        self.amend_button.setVisible(not draft)
+        self.amend_button.setVisible(not draft and self.form.refusal is None)
         self.context.navigator.refresh_status()
 
     def new_visit(self) -> None:
@@ -727,7 +739,7 @@ class VisitsPage(QWidget):
                     campaign_id = running.id if running else None
                 visit_id = visits.start_visit(session, student_id, visited_on=today, campaign_id=campaign_id).id
         except (DomainError, StoreError) as exc:
-            self.count_label.setText(str(exc))
+            self.list_error.show_message(str(exc))
             return None
         self.open_visit(visit_id)
         return visit_id
