@@ -40,6 +40,23 @@ def test_a_working_session_leaves_nothing_readable(tmp_path: Path, monkeypatch: 
     visit = next(r for r in records if r["_table"] == "visit")
     assert main(["pdf", "visit", str(visit["id"]), "--out", str(exports / "visit.pdf")]) == 0
     assert main(["sync", "folder", str(share), "--quiet"]) == 0
+    # A re-import of part of the roster from the registry's export (its check spills rows to a temp file).
+    schools = {r["id"]: r["name"] for r in records if r["_table"] == "school"}
+    roster_file = exports / "学籍导出.csv"
+    lines = ["姓名,身份证号,学校名称,年级,班级,性别"]
+    sexes = {"1": "男", "2": "女"}
+    lines += [f"{s['name']},{s['id_number']},{schools[s['school_id']]},{s['grade']},9班,{sexes[s['sex']]}"
+              for s in students[:60] if s["id_number"]]
+    roster_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["import", "roster", str(roster_file), "--skip-invalid"]) == 0
+    assert main(["export", "json", str(exports / "after.jsonl")]) == 0
+    after = [json.loads(line) for line in (exports / "after.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sum(r["_table"] == "student" and r["class_name"] == "9班" for r in after) >= 30  # the import wrote
+    # A teacher's account, then the lost-laptop re-key of the share.
+    monkeypatch.setenv("JIAFANG_NEW_PASSWORD", "teacher-pass-9")
+    assert main(["user", "add", "liteacher", "--role", "teacher", "--display-name", "李芳"]) == 0
+    monkeypatch.setenv("JIAFANG_SYNC_PASSPHRASE", "share-passphrase-2")
+    assert main(["sync", "folder", str(share), "--rekey", "--quiet"]) == 0
     assert main(["backup"]) == 0
     assert main(["check"]) == 0
     assert main(["warnings", "--json"]) == 0
