@@ -101,6 +101,7 @@ def test_every_service_write_is_in_the_log(database: Database) -> None:
         call(s, roster.delete_student, sibling_id)
         duty = call(s, responsibility.assign, student_id, ResponsibilityRole.CLASS_TEACHER, "黄老师")
         call(s, responsibility.unassign, duty.id)
+        call(s, responsibility.assign_many, [student_id], ResponsibilityRole.STUDENT_TEACHER, "黄老师")
         campaign = call(s, campaigns.create_campaign, "winter_visits", 2026, starts_on=date(2026, 1, 10),
                         ends_on=date(2026, 2, 20))
         visit = call(s, visits.start_visit, student_id, visited_on=date(2026, 1, 15), campaign_id=campaign.id,

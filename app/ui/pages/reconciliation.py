@@ -2,7 +2,8 @@
 the records (账实相符), line by line; each line accepted (the change goes through the services) or dismissed with
 its reason (kept, so the next check shows it as settled).
 
-Reading the list and applying lines run in the background; applying is one transaction per click.
+Reading the list and applying lines run in the background; applying is one transaction per click. Accepting a
+line changes the registry (a transfer, a child added), which is administrators' work, so only they see the page.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import DomainError
 from app.domain.i18n import current_language
+from app.services.access import ADMIN_ROLES
 from app.store.db import Database
 from app.store.errors import translate
 from app.ui.background import run_in_background
@@ -271,7 +273,7 @@ class ReconciliationPage(QWidget):
 
 REGISTRY.register(PageSpec(
     key="reconciliation", title=("Pages", QT_TRANSLATE_NOOP("Pages", "Reconciliation")), order=75,
-    factory=lambda context: _page(context)))
+    factory=lambda context: _page(context), roles=ADMIN_ROLES))
 
 
 def _page(context: PageContext) -> ReconciliationPage:

@@ -3,15 +3,20 @@
 The table is a window on the query (see :mod:`app.ui.models.paged`), so the whole district scrolls smoothly.
 Each keystroke runs the search at once: it is an index range scan of a few milliseconds (see
 ``bench/search.py``), quicker than a debounce delay would be.
+
+An administrator names who covers every student the list shows at once ("Assign who covers…": 包班, the head
+teacher of a class), for one school's students and at most :data:`MAX_ASSIGNED` of them, in the background.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from app.domain.codes import Sex, StudentStatus
+from app.domain.codes import ResponsibilityRole, Sex, StudentStatus
 from app.domain.errors import DomainError
-from app.services import listing
+from app.domain.names import normalize_name
+from app.services import access, listing, responsibility
 from app.services.listing import StudentFilter
 from app.ui import theme
 from app.ui.i18n import QT_TRANSLATE_NOOP
@@ -41,6 +46,12 @@ from app.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from app.ui.widgets.coverage import CoverageDialog
+from app.ui.worker import Report
+
+#: The most students "Assign who covers…" names at once: a class, a grade of a large school; not a district
+#: by mistake.
+MAX_ASSIGNED = 500
 
 
 def configure_table(view: QTableView) -> None:
@@ -115,12 +126,25 @@ class RosterPage(QWidget):
         self.left_behind = QCheckBox()
         self.disability = QCheckBox()
         self.clear_button = QPushButton()
+        self.assign_button = QPushButton()
+        self.assign_button.setObjectName("assignCoverage")
+        self.assign_button.setVisible(self._is_admin())
         for widget in (self.school, self.grade, self.class_name, self.status, self.key_target,
                        self.registered_poor, self.left_behind, self.disability):
             filters.addWidget(widget)
         filters.addStretch(1)
         filters.addWidget(self.clear_button)
+        filters.addWidget(self.assign_button)
         layout.addLayout(filters)
+        self.assign_error = theme.ErrorLabel()
+        self.assign_error.setObjectName("assignError")
+        self.assign_status = QLabel()
+        self.assign_status.setObjectName("assignStatus")
+        self.assign_status.setWordWrap(True)
+        self.assign_status.hide()
+        layout.addWidget(self.assign_error)
+        layout.addWidget(self.assign_status)
+        self.assign_dialog: CoverageDialog | None = None
 
         self.model = StudentTableModel(self.database)
         self.table = QTableView()
@@ -151,6 +175,7 @@ class RosterPage(QWidget):
         for box in (self.key_target, self.registered_poor, self.left_behind, self.disability):
             box.toggled.connect(self._apply)
         self.clear_button.clicked.connect(self.clear_filters)
+        self.assign_button.clicked.connect(lambda: self.assign_coverage())
         self.table.activated.connect(self._activated)
         QShortcut(QKeySequence("Ctrl+Shift+F"), self, self.clear_filters,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -206,6 +231,7 @@ class RosterPage(QWidget):
         if flt == self.model.filter and self.model.total:
             return
         self.model.set_filter(flt)
+        self._show_assign_message()  # a message about the students listed before
         self._update_count()
         if self.model.total:
             self.table.scrollToTop()
@@ -228,6 +254,91 @@ class RosterPage(QWidget):
         else:
             self.hint.setText(self.tr("Enter or double-click opens a student · Ctrl+F search · Ctrl+Shift+F clear "
                                       "filters · Esc back to the list"))
+
+    # ------------------------------------------------------------------ who covers the students listed
+    def _is_admin(self) -> bool:
+        user = self.database.user
+        return user is not None and user.role in access.ADMIN_ROLES
+
+    def _show_assign_message(self, error: str = "", status: str = "") -> None:
+        self.assign_error.setText(error)
+        self.assign_status.setText(status)
+        self.assign_status.setVisible(bool(status))
+
+    def _listed(self) -> str:
+        """The list's filters in words: "石埠小学 · 4 年级 · 2班 · and the other filters"."""
+        parts = [combo.currentText() for combo in (self.school, self.grade, self.class_name)
+                 if combo.currentData() is not None]
+        flt = self.current_filter()
+        if flt.text.strip() or flt.status or any((flt.key_target, flt.registered_poor, flt.left_behind,
+                                                  flt.disability)):
+            parts.append(self.tr("the search and the other filters"))
+        return " · ".join(parts)
+
+    def assign_coverage(self) -> CoverageDialog | None:
+        """Name who covers every student the list shows (administrators): refused without a school filter or
+        with more than :data:`MAX_ASSIGNED` students listed; else the dialog, whose work runs in the background."""
+        if not self._is_admin():
+            return None
+        self._show_assign_message()
+        flt = self.current_filter()
+        total = self.model.total
+        if not flt.school_id:
+            self._show_assign_message(self.tr(
+                "Choose a school first (and usually a grade and a class): who covers is named for the students the "
+                "list shows."))
+            return None
+        if total == 0:
+            self._show_assign_message(self.tr("No student is listed: there is no one to name a person for."))
+            return None
+        if total > MAX_ASSIGNED:
+            self._show_assign_message(self.tr(
+                "The list shows {count} students; who covers can be named for at most {limit} at a time. Choose a "
+                "grade and a class.").format(count=total, limit=MAX_ASSIGNED))
+            return None
+
+        def start(values: dict[str, Any]) -> Any:
+            def work(_report: Report) -> tuple[int, str, str] | None:
+                with self.database.write() as session:
+                    # The students listed now, in this transaction (a sync may have changed the class meanwhile).
+                    rows = listing.student_page(session, flt, 0, MAX_ASSIGNED + 1)
+                    if len(rows) > MAX_ASSIGNED:
+                        return None
+                    count = responsibility.assign_many(
+                        session, [row.id for row in rows], values["role"], values["person_name"],
+                        unit=values["unit"] or None, phone=values["phone"] or None)
+                    return count, normalize_name(values["person_name"]), values["role"]
+
+            return work
+
+        dialog = CoverageDialog(
+            self.tr("Assign who covers {count} students").format(count=total), self.tr("Assign"), start, self,
+            role=ResponsibilityRole.CLASS_TEACHER.value, background=True,
+            note=self.tr("The person is named for each of the {count} students the list shows ({listed}); on each "
+                         "of them an earlier holder of the same role is replaced.").format(
+                count=total, listed=self._listed()))
+        if self.assign_dialog is not None:
+            self.assign_dialog.close()
+        self.assign_dialog = dialog
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.submitted.connect(self._assigned)
+        dialog.finished.connect(lambda _result, d=dialog: self._assign_dialog_closed(d))
+        dialog.open()
+        return dialog
+
+    def _assign_dialog_closed(self, dialog: CoverageDialog) -> None:
+        if self.assign_dialog is dialog:
+            self.assign_dialog = None
+        dialog.deleteLater()
+
+    def _assigned(self, result: tuple[int, str, str] | None) -> None:
+        if result is None:
+            self._show_assign_message(self.tr(
+                "Nothing was changed: the list now shows more than {limit} students.").format(limit=MAX_ASSIGNED))
+            return
+        count, person, role = result
+        self._show_assign_message(status=self.tr("{person} now covers {count} students ({role}).").format(
+            person=person, count=count, role=ResponsibilityRole(role).label()))
 
     # ------------------------------------------------------------------ navigation
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
@@ -296,6 +407,9 @@ class RosterPage(QWidget):
         self.left_behind.setText(self.tr("Left-behind"))
         self.disability.setText(self.tr("Disability"))
         self.clear_button.setText(self.tr("Clear filters"))
+        self.assign_button.setText(self.tr("Assign who covers…"))
+        self.assign_button.setToolTip(self.tr("Name who covers every student the list shows (e.g. the head teacher "
+                                              "of a class: choose the school, grade and class first)"))
         self._update_count()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
         size_columns(self.table, STUDENT_COLUMNS, {

@@ -10,11 +10,14 @@ cannot be selected, so it never reaches the clipboard.
 
 A teacher who does not cover the student (:func:`app.services.access.edit_refusal`) is told so under the
 header, with what to do: the file is theirs to read, its visits and cases are not theirs to change.
+
+On the "Who covers the student" tab an administrator adds or changes the holder of a role and removes one
+(:mod:`app.services.responsibility`); a teacher reads the tab. Phones there are masked like every other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -33,7 +36,7 @@ from app.domain.codes import (
 from app.domain.contact import mask_phone
 from app.domain.errors import DomainError
 from app.domain.lifecycle import CaseStatus
-from app.services import access, listing
+from app.services import access, listing, responsibility
 from app.services.access import NotCovered
 from app.store.oplog import to_wire
 from app.ui import theme
@@ -41,6 +44,7 @@ from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.paged import ID_ROLE, Column, ListTableModel
 from app.ui.pages import PageContext
 from app.ui.qt import (
+    QAbstractItemView,
     QComboBox,
     QCoreApplication,
     QEvent,
@@ -49,6 +53,7 @@ from app.ui.qt import (
     QHBoxLayout,
     QKeySequence,
     QLabel,
+    QMessageBox,
     QModelIndex,
     QPalette,
     QPushButton,
@@ -62,6 +67,7 @@ from app.ui.qt import (
     QWidget,
     Signal,
 )
+from app.ui.widgets.coverage import CoverageDialog, Holder
 
 
 def _f(text: str) -> str:
@@ -278,8 +284,7 @@ class StudentView(QWidget):
         household_layout.addWidget(self.open_household_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(household, "")
 
-        self.coverage_view, self.coverage = make_table(COVERAGE_COLUMNS)
-        self.tabs.addTab(self.coverage_view, "")
+        self.tabs.addTab(self._coverage_tab(), "")
         self.visits_view, self.visits = make_table(VISIT_COLUMNS)
         self.visits_view.activated.connect(lambda index: self._open("visit", self.visits, index))
         self.tabs.addTab(self.visits_view, "")
@@ -316,6 +321,44 @@ class StudentView(QWidget):
         self.retranslate()
 
     # ------------------------------------------------------------------ building blocks
+    def _coverage_tab(self) -> QWidget:
+        """Who covers the student; for an administrator, buttons to add or change a holder and to remove one."""
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.coverage_view, self.coverage = make_table(COVERAGE_COLUMNS)
+        self.coverage_view.setObjectName("coverageTable")
+        layout.addWidget(self.coverage_view, 1)
+        self.coverage_error = theme.ErrorLabel()
+        self.coverage_error.setObjectName("coverageError")
+        self.coverage_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.coverage_error)
+        self.coverage_status = QLabel()
+        self.coverage_status.setObjectName("coverageStatus")
+        self.coverage_status.setWordWrap(True)
+        layout.addWidget(self.coverage_status)
+        buttons = QHBoxLayout()
+        self.edit_coverage_button = QPushButton()
+        self.edit_coverage_button.setObjectName("editCoverage")
+        self.edit_coverage_button.clicked.connect(lambda: self.edit_coverage())
+        self.remove_coverage_button = QPushButton()
+        self.remove_coverage_button.setObjectName("removeCoverage")
+        self.remove_coverage_button.clicked.connect(self.remove_coverage)
+        self.coverage_hint = QLabel()
+        self.coverage_hint.setObjectName("coverageHint")
+        self.coverage_hint.setWordWrap(True)
+        self.coverage_hint.setEnabled(False)  # the palette's muted text colour
+        buttons.addWidget(self.edit_coverage_button)
+        buttons.addWidget(self.remove_coverage_button)
+        buttons.addWidget(self.coverage_hint, 1)
+        layout.addLayout(buttons)
+        self.coverage_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.coverage_view.selectionModel().selectionChanged.connect(lambda *_: self._enable_coverage_buttons())
+        self.coverage_view.activated.connect(self._coverage_activated)
+        self.coverage_dialog: CoverageDialog | None = None
+        # Asks before a holder is removed; tests answer for the user.
+        self.confirm: Callable[[str], bool] = self._ask
+        return tab
+
     def _scroll(self, widget: QWidget) -> QScrollArea:
         area = QScrollArea()
         area.setWidgetResizable(True)
@@ -370,6 +413,10 @@ class StudentView(QWidget):
         self.revealed.clear()
         for error in self.reveal_errors.values():
             error.setText("")
+        if self.coverage_dialog is not None:
+            self.coverage_dialog.close()
+        self.coverage_error.setText("")
+        self.coverage_status.setText("")
         with self.database.read() as session:
             self.file = file = listing.student_file(session, student_id)
             student = file.student
@@ -530,8 +577,120 @@ class StudentView(QWidget):
               c.reason or "") for c in file.changes],
             [c.id for c in file.changes])
         self._retitle_tabs()
+        self._enable_coverage_buttons()
         for view in (self.members_view, self.coverage_view, self.visits_view, self.cases_view, self.changes_view):
             view.resizeColumnsToContents()
+
+    # ------------------------------------------------------------------ who covers the student
+    def is_admin(self) -> bool:
+        """Whether the signed-in user names who covers students (an administrator)."""
+        user = self.database.user
+        return user is not None and user.role in access.ADMIN_ROLES
+
+    def _selected_coverage(self) -> int | None:
+        rows = self.coverage_view.selectionModel().selectedRows()
+        return rows[0].row() if rows and self.file is not None and rows[0].row() < len(self.file.coverage) else None
+
+    def _enable_coverage_buttons(self) -> None:
+        admin = self.is_admin()
+        self.edit_coverage_button.setVisible(admin)
+        self.remove_coverage_button.setVisible(admin)
+        self.edit_coverage_button.setEnabled(self.file is not None)
+        self.remove_coverage_button.setEnabled(self._selected_coverage() is not None)
+        self.coverage_hint.setText(
+            self.tr("Select a line to change or remove it. The teachers named on the education line may change "
+                    "the student's records.") if admin else
+            self.tr("Only an administrator can change who covers the student."))
+
+    def _coverage_activated(self, index: QModelIndex) -> None:
+        if self.is_admin() and self.file is not None and index.row() < len(self.file.coverage):
+            self.edit_coverage(self.file.coverage[index.row()].role)
+
+    def edit_coverage(self, role: str | None = None) -> CoverageDialog | None:
+        """Open the dialog that adds a holder or changes the holder of a role (administrators): ``role``, else
+        the selected line's, else the first role no one holds yet."""
+        if not self.is_admin() or self.file is None or self.student_id is None:
+            return None
+        held = {r.role: Holder(r.person_name, r.unit, r.phone) for r in self.file.coverage}
+        selected = self._selected_coverage()
+        if role is None and selected is not None:
+            role = self.file.coverage[selected].role
+        if role is None:
+            role = next((kind.value for kind in ResponsibilityRole if kind.value not in held),
+                        ResponsibilityRole.CLASS_TEACHER.value)
+        student_id = self.student_id
+
+        def assign(values: dict[str, Any]) -> tuple[str, str]:
+            with self.database.write() as session:
+                duty = responsibility.assign(session, student_id, values["role"], values["person_name"],
+                                             unit=values["unit"] or None, phone=values["phone"] or None)
+                return duty.person_name, duty.role
+
+        dialog = CoverageDialog(
+            self.tr("Who covers {name}").format(name=self.file.student.name), self.tr("Save"), assign, self,
+            role=role, held=held)
+        self._open_coverage_dialog(dialog)
+        return dialog
+
+    def _open_coverage_dialog(self, dialog: CoverageDialog) -> None:
+        self.coverage_error.setText("")
+        self.coverage_status.setText("")
+        if self.coverage_dialog is not None:
+            self.coverage_dialog.close()
+        self.coverage_dialog = dialog
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.submitted.connect(self._assigned)
+        dialog.finished.connect(lambda _result, d=dialog: self._coverage_dialog_closed(d))
+        dialog.open()
+
+    def _coverage_dialog_closed(self, dialog: CoverageDialog) -> None:
+        if self.coverage_dialog is dialog:
+            self.coverage_dialog = None
+        dialog.deleteLater()
+
+    def _assigned(self, result: tuple[str, str]) -> None:
+        person, role = result
+        self._reload_coverage(select_role=role)
+        self.coverage_status.setText(self.tr("{person} now covers the student ({role}).").format(
+            person=person, role=_label(ResponsibilityRole, role)))
+
+    def remove_coverage(self) -> None:
+        """Remove the selected holder (administrators), after asking."""
+        row = self._selected_coverage()
+        if not self.is_admin() or row is None or self.file is None:
+            return
+        duty = self.file.coverage[row]
+        role = _label(ResponsibilityRole, duty.role)
+        self.coverage_error.setText("")
+        self.coverage_status.setText("")
+        if not self.confirm(self.tr("Remove {person} ({role}) from who covers {name}?").format(
+                person=duty.person_name, role=role, name=self.file.student.name)):
+            return
+        try:
+            with self.database.write() as session:
+                responsibility.unassign(session, duty.id)
+        except DomainError as exc:
+            self.coverage_error.setText(str(exc))
+            self._reload_coverage()
+            return
+        self._reload_coverage()
+        self.coverage_status.setText(self.tr("{person} ({role}) no longer covers the student.").format(
+            person=duty.person_name, role=role))
+
+    def _ask(self, question: str) -> bool:
+        answer = QMessageBox.question(self, self.tr("Who covers the student"), question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _reload_coverage(self, select_role: str | None = None) -> None:
+        """Read who covers the student again and show it, with the line of ``select_role`` selected."""
+        if self.file is None or self.student_id is None:
+            return
+        with self.database.read() as session:
+            self.file.coverage = responsibility.coverage(session, self.student_id)
+        self._fill_tables()
+        row = next((n for n, r in enumerate(self.file.coverage) if r.role == select_role), None)
+        if row is not None:
+            self.coverage_view.selectRow(row)
 
     def show_history(self, table: str, name: str) -> None:
         """Switch to the History tab showing this field."""
@@ -593,6 +752,11 @@ class StudentView(QWidget):
         self.members_title.setText(self.tr("Members and guardians"))
         self.no_household.setText(self.tr("No household is recorded for this student."))
         self.open_household_button.setText(self.tr("Open the household"))
+        self.edit_coverage_button.setText(self.tr("Add or change…"))
+        self.edit_coverage_button.setToolTip(self.tr("Name who covers the student in a role; an earlier holder of "
+                                                     "the role is replaced"))
+        self.remove_coverage_button.setText(self.tr("Remove"))
+        self._enable_coverage_buttons()
         self.history_field_label.setText(self.tr("Field"))
         for index in range(self.history_field.count()):
             table, name = str(self.history_field.itemData(index)).split(".", 1)
