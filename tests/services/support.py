@@ -13,6 +13,14 @@ from app.store.db import Database
 from app.store.models import Op
 
 
+def dump(database: Database) -> str:
+    """Every synced record as ``export json`` prints it: equal dumps, equal data."""
+    out = io.StringIO()
+    with database.read() as session:
+        export_json(session, out)
+    return out.getvalue()
+
+
 def snapshot(database: Database) -> tuple[str, int]:
     """Every synced record (canonical dump) and the number of ops: what a failed write must leave alone."""
     out = io.StringIO()

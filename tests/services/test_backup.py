@@ -2,40 +2,32 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from app.services.backup import BackupError, backup_if_due, make_backup, restore_backup, rotate_backups
-from app.services.exchange import export_json
 from app.services.roster import edit_student
 from app.store.db import Database, create_folder, open_folder
 from app.store.keys import WrongPassword
 from app.store.models import Student
 from sync.engine import sync_folder
 from tests.conftest import PASSWORD, TODAY
+from tests.services.support import dump
 from tests.volumes import small_volume
-
-
-def _dump(database: Database) -> str:
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-    return out.getvalue()
 
 
 def test_round_trip_restores_every_record_with_a_new_device_id(database: Database, student: Student,
                                                                 tmp_path: Path) -> None:
     backup = make_backup(database, tmp_path / "monday.jfbak")
-    before = _dump(database)
+    before = dump(database)
     old_device = database.device_id
     assert not backup.read_bytes().count("韦小明".encode())  # the copy inside stays encrypted
     summary = restore_backup(backup, tmp_path / "restored", password=PASSWORD)
     restored = open_folder(tmp_path / "restored", "admin", PASSWORD)
     try:
-        assert _dump(restored) == before
+        assert dump(restored) == before
         assert restored.device_id == summary.new_device_id != old_device
         with restored.write() as session:  # and it works on: its new ops carry the new id from seq 1
             edit_student(session, student.id, class_name="9班", today=TODAY)
@@ -47,7 +39,7 @@ def test_restore_refuses_what_it_should_and_leaves_the_data(database: Database, 
                                                             tmp_path: Path, data_dir: Path) -> None:
     backup = make_backup(database)
     assert backup.parent == data_dir / "backups"
-    current = _dump(database)
+    current = dump(database)
     with pytest.raises(BackupError) as caught:
         restore_backup(backup, data_dir, password=PASSWORD)
     assert "--force" in str(caught.value)
@@ -64,7 +56,7 @@ def test_restore_refuses_what_it_should_and_leaves_the_data(database: Database, 
     not_a_backup.write_bytes(b"\x89PNG not a backup")
     with pytest.raises(BackupError):
         restore_backup(not_a_backup, data_dir, password=PASSWORD, force=True)
-    assert _dump(database) == current
+    assert dump(database) == current
 
 
 def test_backup_of_another_deployment_is_refused(database: Database, student: Student, tmp_path: Path,
@@ -76,14 +68,14 @@ def test_backup_of_another_deployment_is_refused(database: Database, student: St
     sync_folder(other, tmp_path / "share-b", "passphrase-b1")
     foreign = make_backup(other, tmp_path / "other.jfbak")
     other.close()
-    current = _dump(database)
+    current = dump(database)
     database.close()
     with pytest.raises(BackupError) as caught:
         restore_backup(foreign, data_dir, password=PASSWORD, force=True)
     assert "另一个部署" in str(caught.value)
     reopened = open_folder(data_dir, "admin", PASSWORD)
     try:
-        assert _dump(reopened) == current
+        assert dump(reopened) == current
     finally:
         reopened.close()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from app.domain.codes import UserRole
 from app.domain.errors import DomainError, PermissionDenied
 from app.services.audit import list_events
-from app.services.exchange import export_json
 from app.services.recovery import WrongRecoveryKey, create_recovery_key, has_recovery_key, reset_password
 from app.services.signin import sign_in
 from app.services.users import add_user
@@ -18,13 +16,7 @@ from app.store.db import Database
 from app.store.keys import WrongPassword
 from app.store.models import Student
 from tests.conftest import PASSWORD
-
-
-def _dump(database: Database) -> str:
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-    return out.getvalue()
+from tests.services.support import dump
 
 
 def test_forgotten_password_reset_keeps_every_record(database: Database, student: Student,
@@ -33,7 +25,7 @@ def test_forgotten_password_reset_keeps_every_record(database: Database, student
     secret = create_recovery_key(database)
     assert has_recovery_key(data_dir) and len(secret.replace("-", "")) == 32
     assert secret not in (data_dir / "keyslots.json").read_text(encoding="utf-8")
-    before = _dump(database)
+    before = dump(database)
     database.close()
     with pytest.raises(WrongRecoveryKey):
         reset_password(data_dir, "韦老师", "AAAA-BBBB", "new-teacher-pass-2")
@@ -45,7 +37,7 @@ def test_forgotten_password_reset_keeps_every_record(database: Database, student
         sign_in(data_dir, "韦老师", "teacher-pass-1")
     reopened = sign_in(data_dir, "韦老师", "new-teacher-pass-2")
     try:
-        assert _dump(reopened) == before
+        assert dump(reopened) == before
         assert reopened.user is not None and reopened.user.id == result.user_id
     finally:
         reopened.close()

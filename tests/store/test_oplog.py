@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 from pathlib import Path
@@ -12,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from app.services.exchange import export_json
 from app.services.roster import add_student, edit_student
 from app.store import clock, oplog
 from app.store.db import BypassError, Database, create_folder
 from app.store.models import Conflict, Household, School, Student
 from tests.conftest import PASSWORD, TODAY, make_student_input
+from tests.services.support import dump
 
 
 def _ops(database: Database) -> list[oplog.OpRecord]:
@@ -25,11 +24,6 @@ def _ops(database: Database) -> list[oplog.OpRecord]:
         return sorted(oplog.iter_log(session), key=lambda op: (op.device_id, op.seq))
 
 
-def _dump(database: Database) -> str:
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-    return out.getvalue()
 
 
 def _exchange(a: Database, b: Database) -> None:
@@ -120,7 +114,7 @@ def test_concurrent_edits_of_different_fields_both_survive(replicas: tuple[Datab
             row = session.get(Student, student.id)
             assert row is not None and row.class_name == "6班" and row.registered_poor is True
             assert session.scalar(select(Conflict).limit(1)) is None
-    assert _dump(a) == _dump(b)
+    assert dump(a) == dump(b)
 
 
 def test_same_field_conflict_is_derived_alike_and_resolved_by_an_op(replicas: tuple[Database, Database],
@@ -131,7 +125,7 @@ def test_same_field_conflict_is_derived_alike_and_resolved_by_an_op(replicas: tu
     with b.write() as session:
         edit_student(session, student.id, class_name="B班", today=TODAY)
     _exchange(a, b)
-    assert _dump(a) == _dump(b)
+    assert dump(a) == dump(b)
     conflicts = []
     for db in (a, b):
         with db.read() as session:
@@ -152,7 +146,7 @@ def test_same_field_conflict_is_derived_alike_and_resolved_by_an_op(replicas: tu
             assert session.get(Student, student.id).class_name == "A班"  # type: ignore[union-attr]
             history = oplog.field_history(session, "student", student.id, "class_name")
             assert {"A班", "B班", "2班"} <= {op.value_of("class_name") for op in history}
-    assert _dump(a) == _dump(b)
+    assert dump(a) == dump(b)
 
 
 def test_remote_ops_apply_once_and_forgeries_are_refused(replicas: tuple[Database, Database]) -> None:
@@ -162,10 +156,10 @@ def test_remote_ops_apply_once_and_forgeries_are_refused(replicas: tuple[Databas
         result = oplog.apply_remote(session, ops)
     assert result.applied == 0 and result.duplicates == len(ops)
     forged = oplog.OpRecord(**{**ops[-1].__dict__, "data": {**ops[-1].data, "name": "假名字"}})
-    before = _dump(b)
+    before = dump(b)
     with pytest.raises(oplog.OpMismatch), b.write() as session:
         oplog.apply_remote(session, [forged])
-    assert _dump(b) == before
+    assert dump(b) == before
 
 
 def test_edit_arriving_before_its_create_waits_for_it(replicas: tuple[Database, Database], tmp_path: Path,
@@ -292,7 +286,7 @@ def test_received_new_rows_are_stored_as_their_create_ops_say(tmp_path: Path, sc
         with other.write() as session:
             result = oplog.apply_remote(session, _ops(database))
             assert result.applied == len(_ops(database))
-        assert _dump(other) == _dump(database)
+        assert dump(other) == dump(database)
         with other.read() as session:
             assert oplog.compare_with_log(session) == []
             assert session.get(Student, first_id).class_name == "5班"  # type: ignore[union-attr]

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 from app.domain.errors import DomainError
-from app.services.exchange import export_json
 from app.services.roster import add_students
 from app.store.db import Database
 from app.store.errors import StoreError
 from app.store.models import School
 from tests.conftest import TODAY, make_student_input
-
-
-def _dump(database: Database) -> str:
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-    return out.getvalue()
+from tests.services.support import dump
 
 
 def test_full_disk_during_a_write_keeps_the_data(database: Database, school: School) -> None:
-    before = _dump(database)
+    before = dump(database)
     inputs = [make_student_input(school.id, name="韦小明", sequence=2 * i + 1, grade=1 + i % 9) for i in range(400)]
     with pytest.raises(StoreError) as caught, database.write() as session:
         # SQLite reports a full database exactly as it reports a full disk (SQLITE_FULL).
@@ -32,10 +23,10 @@ def test_full_disk_during_a_write_keeps_the_data(database: Database, school: Sch
         add_students(session, inputs, today=TODAY)  # type: ignore[arg-type]
     database.engine.dispose()  # drop the connection that carries the page limit
     assert "磁盘已满" in str(caught.value)
-    assert _dump(database) == before
+    assert dump(database) == before
     with database.write() as session:  # the next write, with space, works
         add_students(session, inputs[:3], today=TODAY)  # type: ignore[arg-type]
-    assert _dump(database) != before
+    assert dump(database) != before
 
 
 def test_english_messages_follow_the_language(database: Database) -> None:
@@ -65,14 +56,14 @@ def test_a_bounded_wait_for_a_busy_writer_says_so_and_writes_nothing(database: D
     worker.start()
     try:
         assert holding.wait(10)
-        before = _dump(database)
+        before = dump(database)
         with pytest.raises(WriterBusy) as caught, database.write(wait=0.05) as session:
             add_student(session, make_student_input(school.id), today=TODAY)
         assert "同步或导入" in caught.value.zh and "sync or import" in caught.value.en
-        assert _dump(database) == before
+        assert dump(database) == before
     finally:
         release.set()
         worker.join()
     with database.write(wait=0.05) as session:  # free again: the same call goes through
         add_student(session, make_student_input(school.id), today=TODAY)
-    assert _dump(database) != before
+    assert dump(database) != before

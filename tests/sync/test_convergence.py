@@ -4,7 +4,6 @@ every value anybody wrote is still in the log."""
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import shutil
@@ -20,24 +19,19 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from app.services.exchange import export_json
 from app.services.places import add_school
 from app.store import keys, oplog
 from app.store.db import Database, create_folder
 from app.store.models import Conflict, School
 from sync.engine import sync_folder
 from tests.conftest import FAST_KDF, PASSWORD
+from tests.services.support import dump
 
 PASSPHRASE = "convergence-share"
 NAMES = ["石埠小学", "坛洛小学", "金陵中学", "双定小学", "𰻝屯教学点"]
 PHONES = ["0771-3100001", "0771-3100002", "13877110000", None]
 
 
-def _dump(database: Database) -> str:
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-    return out.getvalue()
 
 
 def _conflicts(database: Database) -> list[tuple[str, str, str, list[str]]]:
@@ -135,7 +129,7 @@ class Laptops(RuleBasedStateMachine):
 
     def check_converged(self) -> None:
         self.converge()
-        dumps = [_dump(laptop) for laptop in self.laptops]
+        dumps = [dump(laptop) for laptop in self.laptops]
         assert dumps[0] == dumps[1] == dumps[2]
         conflicts = [_conflicts(laptop) for laptop in self.laptops]
         assert conflicts[0] == conflicts[1] == conflicts[2]
@@ -209,7 +203,7 @@ def test_killed_mid_sync_then_restarted_converges(tmp_path: Path) -> None:
     try:
         result = sync_folder(receiver, share, PASSPHRASE)
         assert result.ok, result.lines("en")
-        assert _dump(receiver) == _dump(origin)
+        assert dump(receiver) == dump(origin)
         with receiver.read() as session, origin.read() as origin_session:
             count = session.connection().exec_driver_sql("SELECT count(*) FROM op_log").scalar()
             own = session.connection().exec_driver_sql("SELECT last_seq FROM device_state").scalar()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app.services.exchange import export_json
 from app.services.roster import add_student, add_students, edit_student
 from app.services.visits import add_attachment, start_visit
 from app.store.db import Database, create_folder
@@ -17,16 +15,12 @@ from app.store.models import Blob, Conflict, School, Student
 from sync.engine import pending_changes, sync_folder
 from sync.errors import SyncError
 from tests.conftest import PASSWORD, TODAY, make_student_input
+from tests.services.support import dump
 from tests.volumes import small_volume
 
 PASSPHRASE = "石埠小学-共享-2026"
 
 
-def _dump(database: Database) -> str:
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -53,7 +47,7 @@ def test_two_laptops_converge_through_a_folder(database: Database, student: Stud
     assert "口令不正确" in str(wrong.value)
     joined = sync_folder(laptop_b, share, PASSPHRASE)
     assert joined.received_ops == first.sent_ops and joined.ok
-    assert _dump(laptop_b) == _dump(database)
+    assert dump(laptop_b) == dump(database)
     # Both edit offline: different fields survive, the same field conflicts identically on both.
     with database.write() as session:
         edit_student(session, student.id, class_name="A班", registered_poor=True, today=TODAY)
@@ -61,7 +55,7 @@ def test_two_laptops_converge_through_a_folder(database: Database, student: Stud
         edit_student(session, student.id, class_name="B班", left_behind="2", today=TODAY)
     for laptop in (database, laptop_b, database):
         sync_folder(laptop, share)
-    assert _dump(laptop_b) == _dump(database)
+    assert dump(laptop_b) == dump(database)
     for laptop in (database, laptop_b):
         with laptop.read() as session:
             row = session.get(Student, student.id)
@@ -101,7 +95,7 @@ def test_bad_bundles_are_set_aside_and_the_rest_applied(database: Database, scho
     assert repaired.ok and len(list(share.rglob("*.damaged-*"))) == 2
     result = sync_folder(laptop_b, share)
     assert result.ok, result.lines("en")
-    assert _dump(laptop_b) == _dump(database)
+    assert dump(laptop_b) == dump(database)
 
 
 def test_foreign_share_and_foreign_bundles_are_refused(database: Database, laptop_b: Database, share: Path,
@@ -147,7 +141,7 @@ def test_read_only_share_still_brings_changes_in(database: Database, student: St
         again = sync_folder(laptop_b, share)
         assert again.ok and again.sent_ops > 0
         assert sync_folder(database, share).received_ops > 0
-    assert _dump(database) == _dump(laptop_b)
+    assert dump(database) == dump(laptop_b)
 
 
 def test_full_stick_sends_what_fits_and_the_next_sync_completes(database: Database, school: School,
@@ -170,7 +164,7 @@ def test_full_stick_sends_what_fits_and_the_next_sync_completes(database: Databa
         remount("size=8m")
         assert sync_folder(database, share).ok
         assert sync_folder(laptop_b, share).ok
-    assert _dump(database) == _dump(laptop_b)
+    assert dump(database) == dump(laptop_b)
 
 
 def test_photos_travel_as_encrypted_blobs(database: Database, student: Student, laptop_b: Database,

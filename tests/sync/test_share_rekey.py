@@ -7,7 +7,6 @@ that gets lost). C's records from before the loss stay; what C writes afterwards
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -20,7 +19,6 @@ from app.cli import main
 from app.domain.codes import UserRole
 from app.domain.errors import PermissionDenied
 from app.services.audit import AuditAction, check_chains, list_events
-from app.services.exchange import export_json
 from app.services.roster import add_student
 from app.services.users import add_user
 from app.store import clock
@@ -36,16 +34,12 @@ from sync.errors import BundleError, SharePassphraseChanged, SyncError
 from sync.folder import FolderShare, ShareWriteError
 from sync.rekey import rekey_share
 from tests.conftest import PASSWORD, TODAY, make_student_input
+from tests.services.support import dump
 
 OLD = "石埠小学-共享-2026"
 NEW = "换了新口令-2026-秋"
 
 
-def _dump(database: Database) -> str:
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-    return out.getvalue()
 
 
 def _names(database: Database) -> set[str]:
@@ -123,19 +117,19 @@ def test_lost_laptop_is_shut_out_and_the_others_carry_on(laptops: dict[str, Data
     assert bundles.read_header(newest.read_bytes())["key"] == 2
 
     # B, with its old key, is told clearly, whether or not it gives the old passphrase; nothing changes.
-    b_before = _dump(b)
+    b_before = dump(b)
     with pytest.raises(SharePassphraseChanged) as told:
         sync_folder(b, share)
     assert "更换" in str(told.value) and "JIAFANG_SYNC_PASSPHRASE" in told.value.en
     with pytest.raises(SharePassphraseChanged) as again:
         sync_folder(b, share, OLD)
     assert "不是新口令" in again.value.zh
-    assert _dump(b) == b_before
+    assert dump(b) == b_before
     # With the new passphrase B syncs normally, and from then on needs none.
     joined = sync_folder(b, share, NEW)
     assert joined.ok and joined.new_key_generations == [2] and "岑在换口令后" in _names(b)
     assert sync_folder(a, share).ok and sync_folder(b, share).ok
-    assert _dump(a) == _dump(b)
+    assert dump(a) == dump(b)
 
     # The thief, with C's old key and old software, writes a change: every laptop refuses it and says so.
     _add(c, school.id, "贼写的学生", 35)
@@ -148,7 +142,7 @@ def test_lost_laptop_is_shut_out_and_the_others_carry_on(laptops: dict[str, Data
         refused = sync_folder(laptop, share)
         assert not refused.ok and [zh for _, zh, _ in refused.rejected] == [REVOKED_ZH]
         assert "贼写的学生" not in _names(laptop) and "陆在丢失前" in _names(laptop)
-    assert _dump(a) == _dump(b)
+    assert dump(a) == dump(b)
     # C itself, with the current software, cannot go on with the old key or the old passphrase.
     with pytest.raises(SharePassphraseChanged):
         sync_folder(c, share)
@@ -178,7 +172,7 @@ def test_lost_laptop_is_shut_out_and_the_others_carry_on(laptops: dict[str, Data
         fresh = sync_folder(d, share, NEW)
         assert [zh for _, zh, _ in fresh.rejected] == [REVOKED_ZH]
         assert "陆在丢失前" in _names(d) and "岑在换口令后" in _names(d) and "贼写的学生" not in _names(d)
-        assert _dump(d) == _dump(a)
+        assert dump(d) == dump(a)
     finally:
         d.close()
 
@@ -371,7 +365,7 @@ def test_a_crash_after_the_write_is_recovered_with_the_new_passphrase(laptops: d
         sync_folder(a, share)
     assert sync_folder(a, share, NEW).new_key_generations == [2]
     assert sync_folder(b, share, NEW).ok
-    assert _dump(a) == _dump(b)
+    assert dump(a) == dump(b)
 
 
 def test_rekey_through_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

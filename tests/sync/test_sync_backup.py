@@ -3,7 +3,6 @@ never ping-pong: a backup writes an audit event, and audit events alone never ma
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from app.cli import main
 from app.config import BACKUP_DIR
 from app.services.audit import record_student_view
 from app.services.backup import restore_backup
-from app.services.exchange import export_json
 from app.services.roster import add_student, edit_student
 from app.store import clock
 from app.store.db import Database, create_folder, open_folder
@@ -22,15 +20,11 @@ from app.store.models import AuditEvent, Student
 from app.store.oplog import OpRecord
 from sync.engine import _defer, pending_changes, sync_folder
 from tests.conftest import PASSWORD, TODAY, make_student_input
+from tests.services.support import dump
 
 PASSPHRASE = "石埠小学-共享-2026"
 
 
-def _dump(database: Database) -> str:
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-    return out.getvalue()
 
 
 def _sync_backups(database: Database) -> list[Path]:
@@ -85,7 +79,7 @@ def test_syncing_back_and_forth_settles_with_few_backups(database: Database, stu
     rounds = [(sync_folder(a, share), sync_folder(b, share)) for _ in range(5)]
     assert all(r.sent_ops == 0 and r.received_ops == 0 and r.backup is None for pair in rounds for r in pair)
     assert (len(_sync_backups(a)), len(_sync_backups(b))) == (1, 2)
-    assert _dump(a) == _dump(b)
+    assert dump(a) == dump(b)
 
 
 def test_a_sync_that_brings_changes_leaves_a_backup_of_the_state_before(database: Database, student: Student,
@@ -98,7 +92,7 @@ def test_a_sync_that_brings_changes_leaves_a_backup_of_the_state_before(database
         edit_student(session, student.id, class_name="5班", today=TODAY)
         add_student(session, make_student_input(student.school_id, name="覃新来", sequence=41), today=TODAY)
     sync_folder(a, share)
-    before = _dump(b)
+    before = dump(b)
     backup.SYNC_BACKUP_MINUTES, saved = 0, backup.SYNC_BACKUP_MINUTES
     try:
         result = sync_folder(b, share)
@@ -106,11 +100,11 @@ def test_a_sync_that_brings_changes_leaves_a_backup_of_the_state_before(database
         backup.SYNC_BACKUP_MINUTES = saved
     assert result.backup is not None and result.received_ops > 0 and result.ok
     assert "同步前已自动备份" in "\n".join(result.lines("zh"))
-    assert _dump(b) != before
+    assert dump(b) != before
     restore_backup(result.backup, tmp_path / "restored", password=PASSWORD, username="b")
     restored = open_folder(tmp_path / "restored", "b", PASSWORD)
     try:
-        assert _dump(restored) == before
+        assert dump(restored) == before
     finally:
         restored.close()
 
@@ -148,7 +142,7 @@ def test_a_failed_backup_is_reported_and_the_sync_goes_on(database: Database, st
     result = sync_folder(laptop_b, share, PASSPHRASE)
     assert not result.ok and result.received_ops > 0
     assert any("自动备份没有做成" in line and "磁盘已满" in line for line in result.lines("zh"))
-    assert _dump(laptop_b) == _dump(database)
+    assert dump(laptop_b) == dump(database)
 
 
 def _audit_op(action: str, hours_ago: float, detail: str | None = None) -> OpRecord:

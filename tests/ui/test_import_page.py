@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from app.services.exchange import export_json
 from app.services.places import add_school
 from app.store.db import Database
 from app.ui.pages.import_page import SHOWN_ROWS, ImportPage
+from tests.services.support import dump
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "sample"
 
 
-def _dump(database: Database) -> str:
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-    return out.getvalue()
 
 
 def _schools(database: Database) -> None:
@@ -36,15 +30,15 @@ def test_check_then_import_the_sample_export(qtbot: QtBot, database: Database, t
     page = ImportPage(database)
     qtbot.addWidget(page)
     page.file.setText(str(sample))
-    before = _dump(database)
+    before = dump(database)
     page.check_button.click()
     qtbot.waitUntil(lambda: page.check_button.isEnabled(), timeout=60_000)
     assert page.error.text() == "", page.error.text()
-    assert page.rows.count() > 0 and _dump(database) == before  # checking writes nothing
+    assert page.rows.count() > 0 and dump(database) == before  # checking writes nothing
     page.import_button.click()
     qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=60_000)
     assert page.error.text() == "", page.error.text()
-    assert _dump(database) != before
+    assert dump(database) != before
     assert (tmp_path / "学籍导出示例.导入报告.csv").exists()
 
 
@@ -53,12 +47,12 @@ def test_not_a_spreadsheet_is_refused_in_place(qtbot: QtBot, database: Database,
     fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     page = ImportPage(database)
     qtbot.addWidget(page)
-    before = _dump(database)
+    before = dump(database)
     page.file.setText(str(fake))
     page.import_button.click()
     qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=60_000)
     assert "不是电子表格" in page.error.text()
-    assert _dump(database) == before
+    assert dump(database) == before
 
 
 def test_a_long_file_shows_its_first_rows_and_counts_the_rest(qtbot: QtBot, database: Database,

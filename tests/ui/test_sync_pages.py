@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,6 @@ from sqlalchemy import select
 
 from app.domain.codes import UserRole
 from app.services.audit import AuditAction, list_events
-from app.services.exchange import export_json
 from app.services.roster import add_student, edit_student
 from app.services.users import add_user
 from app.store.db import Database, create_folder, open_folder
@@ -26,6 +24,7 @@ from app.ui.widgets.share_rekey import RekeyDialog
 from sync.engine import sync_folder
 from sync.errors import SharePassphraseChanged
 from tests.conftest import PASSWORD, TODAY, make_student_input
+from tests.services.support import dump
 from tests.ui.record_pages_support import *  # noqa: F403 (the shared fixtures: lang)
 from tests.ui.record_pages_support import shot
 
@@ -115,11 +114,6 @@ OLD = "shibu-share-2026"
 NEW = "new-after-the-loss-2026"
 
 
-def _dump(database: Database) -> str:
-    out = io.StringIO()
-    with database.read() as session:
-        export_json(session, out)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -248,7 +242,7 @@ def test_an_administrator_rekeys_from_the_sync_page_and_a_colleague_catches_up(
     assert ("管理员" not in other.passphrase.placeholderText()) and "administrator" not in \
         other.passphrase.placeholderText()
     assert sync_folder(a, share).ok and sync_folder(b, share).ok
-    assert _dump(a) == _dump(b)
+    assert dump(a) == dump(b)
     # The lost laptop is shut out.
     with pytest.raises(SharePassphraseChanged):
         sync_folder(c, share, OLD)
