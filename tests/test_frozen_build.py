@@ -50,3 +50,8 @@ def test_the_installer_spec_builds_an_app_that_starts(tmp_path: Path) -> None:
     lines = smoke.stdout.strip().splitlines()
     assert len(lines) == 1 and "smoke test ok (frozen" in lines[0], smoke.stdout
     assert re.search(r"page '\w+' rendered \d+x\d+", lines[0]) and re.search(r"translations [1-9]", lines[0]), lines[0]
+    # Every page of the source is in the frozen app (pages are found with pkgutil at run time): the smoke
+    # test's administrator is shown all of them.
+    from app.ui.pages import load_pages
+
+    assert f"{len(load_pages().specs)} pages" in lines[0], lines[0]
