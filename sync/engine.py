@@ -121,8 +121,15 @@ class SyncResult:
 
 
 def _device_record(identity: SyncIdentity, state: DeviceState, ring: keyring.KeyRing) -> dict[str, Any]:
-    record: dict[str, Any] = {"device": state.device_id, "name": state.device_name, "school": state.school_id,
-                              "public_key": crypto.b64(crypto.public_key(identity.signing_key))}
+    return _sealed_record(state.device_id, state.device_name, state.school_id,
+                          crypto.public_key(identity.signing_key), ring)
+
+
+def _sealed_record(device_id: str, name: str | None, school_id: str | None, public_key: bytes,
+                   ring: keyring.KeyRing) -> dict[str, Any]:
+    """A device record as the share keeps it, with a MAC under the deployment's current key."""
+    record: dict[str, Any] = {"device": device_id, "name": name, "school": school_id,
+                              "public_key": crypto.b64(public_key)}
     if ring.current != 1:
         record["key"] = ring.current  # absent for the first key: records made before any change stay as they were
     body = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -242,6 +249,14 @@ def _learn_devices(database: Database, share: FolderShare) -> None:
                 continue  # a device's key never changes; a different one is a forgery
             else:
                 held.name, held.school_id = record.get("name"), record.get("school")
+        # The bundles we relay name their origin; a laptop that never met that device (the office laptop
+        # reading a USB stick) needs its record to verify them. We vouch for the devices we know with the
+        # deployment's key, as the devices themselves do; a share's own record of a device is never replaced.
+        on_share = {str(record.get("device")) for record in share.devices()}
+        for device in session.scalars(select(SyncDevice)):
+            if device.device_id != state.device_id and device.device_id not in on_share:
+                share.add_device_record(device.device_id, _sealed_record(
+                    device.device_id, device.name, device.school_id, device.public_key, ring))
 
 
 def _pull(database: Database, share: FolderShare, result: SyncResult, progress: Progress,

@@ -210,6 +210,13 @@ class FolderShare:
             return
         write_once(path, data)
 
+    def add_device_record(self, device_id: str, record: dict[str, Any]) -> None:
+        """Another device's record, relayed by a laptop that knows it: written only where the share has none
+        (a device's own record is never replaced by a relayed one)."""
+        path = self.root / "devices" / f"{device_id}.json"
+        if not path.exists():
+            write_once(path, json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8"))
+
     def devices(self) -> Iterator[dict[str, Any]]:
         folder = self.root / "devices"
         if not folder.is_dir():

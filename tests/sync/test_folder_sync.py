@@ -201,3 +201,30 @@ def test_a_copied_database_takes_a_new_device_id(database: Database, student: St
         assert len(list((share / "bundles").iterdir())) == 2  # the copy writes under its own id
     finally:
         copy.close()
+
+
+def test_a_usb_stick_carries_another_laptops_changes_and_who_made_them(
+        database: Database, student: Student, laptop_b: Database, share: Path, tmp_path: Path) -> None:
+    """B syncs only with the school's share; A syncs there, then with a USB stick that the office laptop C
+    uses. C must take B's changes from the stick (A relays B's bundles), which needs B's device record there
+    too: B itself never saw the stick."""
+    sync_folder(database, share, PASSPHRASE)
+    sync_folder(laptop_b, share, PASSPHRASE)
+    with laptop_b.write() as session:
+        edit_student(session, student.id, class_name="B改的班", today=TODAY)
+    assert sync_folder(laptop_b, share).ok
+    assert sync_folder(database, share).ok  # A now carries B's bundle
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    carried = sync_folder(database, stick, PASSPHRASE)
+    assert carried.ok and carried.relayed_bundles >= 1
+    office = create_folder(tmp_path / "c", username="office", password=PASSWORD)
+    try:
+        result = sync_folder(office, stick, PASSPHRASE)
+        assert result.ok, result.lines("en")
+        assert not result.rejected
+        assert dump(office) == dump(database)
+        with office.read() as session:
+            assert session.get(Student, student.id).class_name == "B改的班"  # type: ignore[union-attr]
+    finally:
+        office.close()

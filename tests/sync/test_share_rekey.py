@@ -187,7 +187,7 @@ def test_the_news_travels_on_a_usb_stick(laptops: dict[str, Database], school: S
     assert sync_folder(b, stick, OLD).ok  # the stick is a second share of the same deployment
     far = create_folder(tmp_path / "far", username="far", password=PASSWORD)
     try:
-        sync_folder(far, stick, OLD)  # (it learns B's changes; A's and C's wait for their device records)
+        sync_folder(far, stick, OLD)  # B relays A's and C's bundles, and their device records with them
         rekey_share(a, share, NEW, revoke=[laptops["c"].device_id])
         _add(b, school.id, "岑在换口令后", 33)
         assert sync_folder(b, share, NEW).ok
@@ -197,9 +197,10 @@ def test_the_news_travels_on_a_usb_stick(laptops: dict[str, Database], school: S
             sync_folder(far, stick)
         caught_up = sync_folder(far, stick, NEW)
         assert caught_up.new_key_generations == [2]
-        # B's new bundle opens (it waits only for the school, which A's bundles bring once A's record is there).
+        # B's new bundle opens, and nothing waits for a device record: the far laptop holds what B holds.
         assert not [zh for _, zh, _ in caught_up.rejected if "新密钥" in zh or "解密" in zh]
-        assert caught_up.waiting
+        assert not caught_up.waiting
+        assert dump(far) == dump(b)
     finally:
         far.close()
 
