@@ -14,12 +14,14 @@ their file names (also the copies ``jiafang-before-vN-*.db`` that a migration ma
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,6 +133,7 @@ def make_backup(database: Database, out: Path | None = None, *, reason: str = "m
         require_admin(database.user.role)
     target = out or database.data_dir / BACKUP_DIR / f"jiafang-{reason}-{_stamp()}{SUFFIX}"
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(target.parent)
     work = Path(tempfile.mkdtemp(prefix=".backup-", dir=target.parent))
     partial = target.with_name(target.name + ".part")
     try:
@@ -176,6 +179,24 @@ def make_backup(database: Database, out: Path | None = None, *, reason: str = "m
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+#: A backup's work folder or unfinished file older than this belongs to a backup that was killed (the laptop's
+#: battery died mid-copy): it is removed, or each such death would keep a database-sized file for ever.
+LEFTOVER_SECONDS = 3600
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Remove what killed backups left in ``folder`` (encrypted, but as large as the database)."""
+    now = time.time()
+    for path in [*folder.glob(".backup-*"), *folder.glob(f"*{SUFFIX}.part")]:
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime < LEFTOVER_SECONDS:
+                continue  # perhaps another backup running right now (the app and a scheduled sync)
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink()
 
 
 def _no_progress(_stage: str, _fraction: float) -> None:

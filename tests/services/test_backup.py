@@ -186,3 +186,26 @@ def test_backup_reports_progress_and_a_cancel_leaves_no_file(database: Database,
     with pytest.raises(Stop):
         make_backup(database, tmp_path / "cancelled" / "no.jfbak", progress=cancel)
     assert list((tmp_path / "cancelled").iterdir()) == []
+
+
+def test_what_a_killed_backup_left_is_removed_by_the_next_one(database: Database, data_dir: Path) -> None:
+    """A battery dying mid-backup leaves a work folder and an unfinished file, each as large as the database;
+    the next backup removes those over an hour old and leaves a running one's alone."""
+    import os
+    import time
+
+    folder = data_dir / "backups"
+    folder.mkdir(exist_ok=True)
+    stale_work, stale_part = folder / ".backup-killed", folder / "jiafang-auto-1.jfbak.part"
+    stale_work.mkdir()
+    (stale_work / "jiafang.db").write_bytes(b"\0" * 4096)
+    stale_part.write_bytes(b"\0" * 4096)
+    fresh_part = folder / "jiafang-auto-2.jfbak.part"
+    fresh_part.write_bytes(b"\0" * 16)
+    hour_ago = time.time() - 3700
+    for path in (stale_work, stale_part):
+        os.utime(path, (hour_ago, hour_ago))
+    made = make_backup(database)
+    assert made.exists()
+    assert not stale_work.exists() and not stale_part.exists()
+    assert fresh_part.exists()  # perhaps another backup writing right now
