@@ -186,10 +186,10 @@ def make_backup(database: Database, out: Path | None = None, *, reason: str = "m
 LEFTOVER_SECONDS = 3600
 
 
-def _remove_leftovers(folder: Path) -> None:
-    """Remove what killed backups left in ``folder`` (encrypted, but as large as the database)."""
+def _remove_leftovers(folder: Path, patterns: tuple[str, ...] = (".backup-*", f"*{SUFFIX}.part")) -> None:
+    """Remove what killed backups (or restores) left in ``folder`` (encrypted, but as large as the database)."""
     now = time.time()
-    for path in [*folder.glob(".backup-*"), *folder.glob(f"*{SUFFIX}.part")]:
+    for path in [found for pattern in patterns for found in folder.glob(pattern)]:
         with contextlib.suppress(OSError):
             if now - path.stat().st_mtime < LEFTOVER_SECONDS:
                 continue  # perhaps another backup running right now (the app and a scheduled sync)
@@ -335,6 +335,7 @@ def restore_backup(backup: Path, data_dir: Path, *, password: str, username: str
                    force: bool = False) -> RestoreSummary:
     """Restore a backup into ``data_dir`` (refusing a folder that holds data unless ``force``)."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(data_dir, (".restore-*",))
     work = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
     moved: Path | None = None
     try:
