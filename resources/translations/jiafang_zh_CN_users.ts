@@ -20,12 +20,16 @@
             <translation>用户名（登录时使用）</translation>
         </message>
         <message>
-            <source>Display name</source>
-            <translation>显示名称</translation>
+            <source>Full name</source>
+            <translation>姓名</translation>
         </message>
         <message>
-            <source>optional, e.g. 黄老师</source>
-            <translation>选填，例如 黄老师</translation>
+            <source>as the 包保 lists write it, e.g. 黄丽</source>
+            <translation>与包保名单上写的一致，例如 黄丽</translation>
+        </message>
+        <message>
+            <source>A teacher may change the records of the students whose responsible persons (包保责任人) carry this name.</source>
+            <translation>教师可以修改“包保责任人”中写有这个姓名的学生的记录。</translation>
         </message>
         <message>
             <source>Role</source>

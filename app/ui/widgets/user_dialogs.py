@@ -82,8 +82,12 @@ class AddUserDialog(_UserDialog):
             schools = users.school_choices(session)
             school = users.default_school_id(session, database.user)
         self.username = self._field("username", self.tr("User name (to sign in with)"), line_edit())
-        self.display_name = self._field("display_name", self.tr("Display name"),
-                                        line_edit(placeholder=self.tr("optional, e.g. 黄老师")))
+        # A teacher changes the records of the students whose 包保 lists name them (app.services.access): the
+        # name must be written as those lists write it.
+        self.display_name = self._field("display_name", self.tr("Full name"),
+                                        line_edit(placeholder=self.tr("as the 包保 lists write it, e.g. 黄丽")))
+        self.display_name.setToolTip(self.tr("A teacher may change the records of the students whose "
+                                             "responsible persons (包保责任人) carry this name."))
         self.role = self._field("role", self.tr("Role"),
                                 code_combo(UserRole.choices(), current=UserRole.TEACHER.value))
         self.school = self._field("school", self.tr("School"),
