@@ -1275,7 +1275,9 @@ def build_parser() -> argparse.ArgumentParser:
     user_add = user_actions.add_parser("add", help="add a user with a password of their own")
     user_add.add_argument("username", metavar="NAME", help="the user name to sign in with")
     user_add.add_argument("--role", choices=roles, required=True, help="what the user may do")
-    user_add.add_argument("--display-name", default=None, help="the name shown (default: NAME)")
+    user_add.add_argument("--display-name", default=None,
+                          help="the person's full name as the 包保 lists write it (a teacher changes the records "
+                               "of the students whose responsible persons carry it; default: NAME)")
     user_add.add_argument("--school", default=None, metavar="SCHOOL",
                           help="the user's school (id, code or name; default: this laptop's school)")
     user_add.set_defaults(func=cmd_user_add)
