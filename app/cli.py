@@ -7,6 +7,7 @@ Qt is imported only by `gui`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
@@ -121,24 +122,33 @@ def cmd_export_json(args: argparse.Namespace) -> int:
     from app.services.exchange import export_json
 
     database = _open(args)
+    reader_left = False
     try:
         require_admin(database.user.role if database.user else None)
         with database.write() as session:  # a write session: the export is audited
             record_event(session, AuditAction.EXPORTED, detail="json")
             if args.out == "-":
-                export_json(session, sys.stdout)
-                return EXIT_OK
-            out = Path(args.out)
-            tmp = out.with_name(out.name + ".part")
-            try:
-                with open(tmp, "w", encoding="utf-8") as handle:
-                    count = export_json(session, handle)
-                os.replace(tmp, out)
-            except OSError as exc:
-                tmp.unlink(missing_ok=True)
-                raise UserError(f"无法写入 {out}：{exc.strerror}", f"Cannot write {out}: {exc.strerror}") from None
+                try:
+                    export_json(session, sys.stdout)
+                except BrokenPipeError:
+                    reader_left = True  # `| head`: what was printed was shown, so the export stays audited
+            else:
+                out = Path(args.out)
+                tmp = out.with_name(out.name + ".part")
+                try:
+                    with open(tmp, "w", encoding="utf-8") as handle:
+                        count = export_json(session, handle)
+                    os.replace(tmp, out)
+                except OSError as exc:
+                    tmp.unlink(missing_ok=True)
+                    raise UserError(f"无法写入 {out}：{exc.strerror}",
+                                    f"Cannot write {out}: {exc.strerror}") from None
     finally:
         database.close()
+    if args.out == "-":
+        if reader_left:
+            raise BrokenPipeError  # main() ends quietly
+        return EXIT_OK
     print(_t(f"已导出 {count} 条记录到 {out}（含个人信息，请妥善保管）。",
              f"Exported {count} records to {out} (it holds personal data: keep it safe)."), file=sys.stderr)
     return EXIT_OK
@@ -1369,6 +1379,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # class only: messages may name people.
         log.debug("command %s: %s", command, type(exc).__name__)
         print(f"jiafang: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader went away (`jiafang export json - | head`): whatever was written is as it was, and there
+        # is nobody to tell. Point stdout at nothing so that Python's own flush at exit does not fail again.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_USER_ERROR
     except OSError as exc:
         from app.store.errors import translate

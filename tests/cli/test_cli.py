@@ -150,3 +150,26 @@ def test_failed_demo_leaves_no_half_folder(env: Path, capsys: pytest.CaptureFixt
     monkeypatch.setenv("JIAFANG_PASSWORD", PASSWORD)
     monkeypatch.setenv("JIAFANG_DATA_DIR", str(env))
     assert main(["demo", "--students", "200", "--quiet"]) == 0
+
+
+def test_a_reader_that_stops_early_gets_no_false_error(tmp_path: Path) -> None:
+    """`jiafang export json - | head -1`: the pipe closes early; no "disk error, nothing saved" message."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, JIAFANG_PASSWORD="demo-pass-123", JIAFANG_DATA_DIR=str(tmp_path / "data"),
+               QT_QPA_PLATFORM="offscreen")
+    made = subprocess.run([sys.executable, "-m", "app.cli", "demo", "--students", "200", "--quiet"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    export = subprocess.Popen([sys.executable, "-m", "app.cli", "export", "json", "-"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert export.stdout is not None and export.stderr is not None
+    first = export.stdout.readline()
+    export.stdout.close()  # as `head -1` does
+    stderr = export.stderr.read().decode("utf-8")
+    export.stderr.close()
+    export.wait(timeout=120)
+    assert first.startswith(b"{")
+    assert "磁盘" not in stderr and "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
