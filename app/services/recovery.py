@@ -12,7 +12,6 @@ The store and the audit log are imported where they are used: the sign-in window
 from __future__ import annotations
 
 import base64
-import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +79,7 @@ def reset_password(data_dir: Path, username: str, recovery_secret: str, new_pass
     from sqlalchemy import select
 
     from app.services.audit import AuditAction, record_event
+    from app.services.users import forget_failed_sign_ins, replace_key_slot
     from app.store.db import Database, migrate
     from app.store.models import User
 
@@ -102,20 +102,12 @@ def reset_password(data_dir: Path, username: str, recovery_secret: str, new_pass
                         None)
             if user is None or not user.active:
                 raise NotFoundError(f"没有用户“{name}”。", f"No user '{name}'.", field="username")
-            new_slot = uuid7()
-            ring.remove(user.key_slot_id)
-            ring.add(new_slot, ring.label_for(user.username), new_password, key)
-            user.key_slot_id = new_slot
+            replace_key_slot(ring, user, new_password, key)
             session.flush()
             record_event(session, AuditAction.PASSWORD_RESET, target=user.id, user_id=None, detail="recovery_key")
             ring.save()  # inside the transaction: if the key file cannot be written, the reset is undone
             result = ResetResult(user.id, user.username)
     finally:
         database.close()
-    from app.services.signin import SignInAttempts
-
-    attempts = SignInAttempts.load(data_dir)
-    attempts.labels.pop(ring.label_for(result.username), None)  # a new password starts with a clean count
-    with contextlib.suppress(OSError):  # the count is a brake only; the reset itself is done
-        attempts.save()
+    forget_failed_sign_ins(data_dir, result.username)
     return result

@@ -184,20 +184,21 @@ def _drop_slots(ring: KeyRing, user: User) -> None:
         ring.remove(slot.slot_id)
 
 
-def _new_slot(ring: KeyRing, user: User, password: str, data_key: bytes) -> None:
+def replace_key_slot(ring: KeyRing, user: User, password: str, data_key: bytes) -> None:
+    """Give ``user`` a new key slot opened by ``password`` (every earlier slot of theirs removed)."""
     _drop_slots(ring, user)
     slot_id = uuid7()
     ring.add(slot_id, ring.label_for(user.username), password, data_key)
     user.key_slot_id = slot_id
 
 
-def _forget_failures(database: Database, username: str) -> None:
+def forget_failed_sign_ins(data_dir: Path, username: str) -> None:
     """A new password starts with a clean count of failed sign-ins."""
     from app.services.signin import SignInAttempts
 
     with contextlib.suppress(Exception):  # the count is a brake only; the change itself is done
-        ring = KeyRing.load(database.data_dir / KEYSLOT_FILE)
-        attempts = SignInAttempts.load(database.data_dir)
+        ring = KeyRing.load(data_dir / KEYSLOT_FILE)
+        attempts = SignInAttempts.load(data_dir)
         if attempts.labels.pop(ring.label_for(username), None) is not None:
             attempts.save()
 
@@ -225,7 +226,7 @@ def add_user(database: Database, *, username: str, password: str, role: UserRole
             school_id = default_school_id(session, actor)
         user = User(id=uuid7(), username=name, display_name=shown, role=kind.value, school_id=school_id,
                     key_slot_id="", active=True, created_at=datetime.now(UTC))
-        _new_slot(ring, user, password, database.data_key)
+        replace_key_slot(ring, user, password, database.data_key)
         session.add(user)
         session.flush()
         record_event(session, AuditAction.USER_ADDED, target=user.id, detail=kind.value)
@@ -293,9 +294,9 @@ def set_password(database: Database, username: str, new_password: str) -> User:
             raise LifecycleError(f"用户“{user.username}”已停用；重新启用时设定新密码。",
                                  f"The user '{user.username}' is deactivated; reactivating sets a new password.",
                                  field="username")
-        _new_slot(ring, user, new_password, database.data_key)
+        replace_key_slot(ring, user, new_password, database.data_key)
         record_event(session, AuditAction.PASSWORD_SET, target=user.id)
-    _forget_failures(database, user.username)
+    forget_failed_sign_ins(database.data_dir, user.username)
     return user
 
 
@@ -319,9 +320,9 @@ def change_own_password(database: Database, old_password: str, new_password: str
         user = session.get(User, me.id)
         if user is None or not user.active or user.key_slot_id != slot.slot_id:
             raise WrongOldPassword()  # changed meanwhile (an administrator set it): the old one is no more
-        _new_slot(ring, user, new_password, database.data_key)
+        replace_key_slot(ring, user, new_password, database.data_key)
         record_event(session, AuditAction.PASSWORD_CHANGED, target=user.id)
-    _forget_failures(database, me.username)
+    forget_failed_sign_ins(database.data_dir, me.username)
 
 
 def deactivate_user(database: Database, username: str) -> User:
@@ -351,10 +352,10 @@ def reactivate_user(database: Database, username: str, new_password: str) -> Use
         if user.active:
             raise LifecycleError(f"用户“{user.username}”没有停用。", f"The user '{user.username}' is not "
                                  "deactivated.", field="username")
-        _new_slot(ring, user, new_password, database.data_key)
+        replace_key_slot(ring, user, new_password, database.data_key)
         user.active = True
         record_event(session, AuditAction.USER_REACTIVATED, target=user.id)
-    _forget_failures(database, user.username)
+    forget_failed_sign_ins(database.data_dir, user.username)
     return user
 
 
