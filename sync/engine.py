@@ -226,7 +226,8 @@ def _learn_devices(database: Database, share: FolderShare) -> None:
         ring = keyring.load(session)
         share.write_device(state.device_id, _device_record(identity, state, ring))
         known = {d.device_id: d for d in session.scalars(select(SyncDevice))}
-        for record in share.devices():
+        records = list(share.devices())
+        for record in records:
             try:
                 generation = int(record.get("key", 1))
             except (TypeError, ValueError):
@@ -252,7 +253,7 @@ def _learn_devices(database: Database, share: FolderShare) -> None:
         # The bundles we relay name their origin; a laptop that never met that device (the office laptop
         # reading a USB stick) needs its record to verify them. We vouch for the devices we know with the
         # deployment's key, as the devices themselves do; a share's own record of a device is never replaced.
-        on_share = {str(record.get("device")) for record in share.devices()}
+        on_share = {str(record.get("device")) for record in records}
         for device in session.scalars(select(SyncDevice)):
             if device.device_id != state.device_id and device.device_id not in on_share:
                 share.add_device_record(device.device_id, _sealed_record(
