@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,7 +41,7 @@ from app.store.models import (
     VisitAttachment,
 )
 from sync import bundle as bundles
-from sync import crypto, keyring
+from sync import crypto, fork, keyring
 from sync.errors import BundleError, SyncError
 from sync.folder import FolderShare, ShareWriteError, write_once
 
@@ -70,6 +70,7 @@ class SyncResult:
     backup: Path | None = None  # the automatic backup made before applying other laptops' changes
     backup_problem: tuple[str, str] | None = None
     deferred_ops: int = 0  # own routine audit events left for a later bundle (see _push)
+    copy_back: fork.CopyBack | None = None  # this database was an older copy put back (sync/fork.py)
 
     @property
     def ok(self) -> bool:
@@ -94,7 +95,9 @@ class SyncResult:
         if self.backup_problem:
             out.append("同步前的自动备份没有做成（同步照常进行）：" + self.backup_problem[0] if zh else
                        "The automatic backup before the sync failed (the sync went on): " + self.backup_problem[1])
-        if self.new_device_id:
+        if self.copy_back is not None:
+            out.append(self.copy_back.line(zh))
+        elif self.new_device_id:
             out.append("本机数据库是复制或恢复来的，已改用新的设备编号，以免与原设备混淆。" if zh else
                        "This database was copied or restored; it now uses a new device id so it is not "
                        "mistaken for the original.")
@@ -197,20 +200,85 @@ def _join(database: Database, share: FolderShare, passphrase: str | None, result
 
 def _check_device_id(database: Database, share: FolderShare, result: SyncResult) -> None:
     """A copied or restored database must not reuse op ids its original already sent. A copy opened on
-    another machine took a new device id when it was opened; a backup restored on the same machine is
-    caught here: the share holds ops of ours that this database has never seen. A new device id gets a new
-    signing key (keys belong to device ids)."""
+    another machine took a new device id when it was opened; a copy put back on the same machine is caught
+    here: the share holds bundles of ours that this database did not make. When their ops part from ours, the
+    ops written since the copy are re-issued under a new device id and the device's published history is
+    taken in as another device's (sync/fork.py). A new device id gets a new signing key (keys belong to
+    device ids)."""
     with database.write() as session:
         identity = session.get(SyncIdentity, 1)
         assert identity is not None
         state = _state(session)
-        if any(b.origin == state.device_id and b.seq_to > state.last_seq for b in share.bundle_files()):
-            oplog.new_device_id(session)
+        me = state.device_id
+        held = {(b.seq_from, b.seq_to): size for b, size in session.execute(
+            select(SyncBundle, func.length(SyncBundle.data)).where(SyncBundle.origin == me))}
+        unknown = [b for b in share.bundle_files() if b.origin == me and not _same_size(b.path, held.get(
+            (b.seq_from, b.seq_to)))]
+        if unknown:
+            published = _open_own(session, identity, unknown)
+            copy_back = fork.reconcile(session, [op for _, opened in published for op in opened.ops])
+            if copy_back is None:
+                # Our own bundles, written by this database before it lost its record of them (e.g. a copy
+                # taken between writing a bundle and committing): kept as ours, so the next one follows them.
+                for data, opened in published:
+                    if session.get(SyncBundle, (me, opened.seq_from)) is None:
+                        session.add(SyncBundle(origin=me, seq_from=opened.seq_from, seq_to=opened.seq_to,
+                                               sha256=opened.sha256, data=data))
+            else:
+                _retire_device(session, identity, copy_back)
+                result.copy_back = copy_back
             session.expire(state)
         if identity.key_device != state.device_id:
             identity.key_device = state.device_id
             identity.signing_key = crypto.new_signing_key()
             result.new_device_id = True
+
+
+def _same_size(path: Path, size: int | None) -> bool:
+    if size is None:
+        return False
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return True  # unreadable now: nothing to compare, and the pull never reads our own bundles
+
+
+def _open_own(session: Session, identity: SyncIdentity, files: list[Any]) -> list[tuple[bytes, bundles.Bundle]]:
+    """The share's bundles of this device that this database did not make, opened and verified with this
+    device's own key (a file that fails is not this device's work and is left alone)."""
+    ring = keyring.load(session)
+    me = _state(session).device_id
+    known = session.get(SyncDevice, me)
+    public = crypto.public_key(identity.signing_key) if identity.key_device == me else \
+        (known.public_key if known is not None else None)
+    out = []
+    for bundle_file in files:
+        try:
+            data = bundle_file.path.read_bytes()
+            opened = bundles.unpack(data, deployment=identity.deployment_id, content_key=ring.keys[1],
+                                    keys=ring.keys, public_key_for=lambda origin: public if origin == me else None,
+                                    max_schema=SCHEMA_VERSION)
+        except (OSError, BundleError):
+            continue
+        out.append((data, opened))
+    return out
+
+
+def _retire_device(session: Session, identity: SyncIdentity, copy_back: fork.CopyBack) -> None:
+    """After a copy-back: the old device id is another device from now on. Its bundles we made after the
+    parting held the re-issued ops (dropped); its published bundles are applied from the parting on, checked
+    with its key as any device's are."""
+    old = copy_back.old_device
+    session.execute(delete(SyncBundle).where(SyncBundle.origin == old, SyncBundle.seq_to > copy_back.agreed_seq))
+    peer = session.get(SyncPeer, old)
+    if peer is None:
+        session.add(SyncPeer(origin=old, applied_seq=copy_back.agreed_seq))
+    else:
+        peer.applied_seq = min(peer.applied_seq, copy_back.agreed_seq)
+    if session.get(SyncDevice, old) is None and identity.key_device == old:
+        session.add(SyncDevice(device_id=old, name=None, school_id=_state(session).school_id,
+                               public_key=crypto.public_key(identity.signing_key)))
+    session.flush()
 
 
 def _public_key_for(session: Session) -> Callable[[str], bytes | None]:

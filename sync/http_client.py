@@ -45,7 +45,7 @@ from app.store.errors import StoreError
 from app.store.migrations import SCHEMA_VERSION
 from app.store.models import DISTRICT_SCOPE, Blob, Conflict, DeviceState, SyncIdentity, SyncRun, VisitAttachment
 from sync import bundle as bundles
-from sync import crypto
+from sync import crypto, fork
 from sync.engine import OPS_PER_BUNDLE, SyncResult
 from sync.errors import SyncError
 
@@ -270,10 +270,35 @@ def _enroll(database: Database, transport: Transport, url: str, code: str, meta:
         _save_state(session, url=url, device_id=keys["device_id"], device_token=keys["token"], scope=keys["scope"])
 
 
+def _published_own_ops(transport: Transport, after: int) -> list[oplog.OpRecord] | None:
+    """This device's ops the server holds after seq ``after`` (None from a server too old to tell)."""
+    found: list[oplog.OpRecord] = []
+    while True:
+        try:
+            page = transport.json("GET", "/v1/device/ops", query={"after": after, "limit": PAGE})
+        except ServerRefused as exc:
+            if exc.status == 404:
+                return None
+            raise
+        found.extend(_ops_of(page))
+        if not page.get("more"):
+            return found
+        after = int(page["next"])
+
+
 def _check_device(database: Database, transport: Transport, result: SyncResult) -> None:
-    """The token's device must be this database's device; a copied or restored database takes a new device
-    id (never reusing op ids the server already holds) and registers it with the old token."""
+    """The token's device must be this database's device. A copy opened on another machine took a new device
+    id when it was opened; a copy put back on the same machine is caught here: the server holds ops of this
+    device that this database did not push. When they part from the local log, the ops written since the copy
+    are re-issued under a new device id (sync/fork.py), registered with the old token, and the device's
+    published ops then arrive by the pull as another device's."""
     info = transport.json("GET", "/v1/device")
+    with database.read() as session:
+        state = _device_state(session)
+        row = _state_row(session)
+        pushed = int(row.pushed_seq)
+        same_device = state.device_id == info["device_id"]
+    published = _published_own_ops(transport, pushed) if same_device and int(info["max_seq"]) > pushed else []
     with database.write() as session:
         identity = session.get(SyncIdentity, 1)
         if identity is None:
@@ -283,9 +308,18 @@ def _check_device(database: Database, transport: Transport, result: SyncResult) 
             raise SyncError("这台电脑属于另一个部署，不能与这个服务器同步。",
                             "This laptop belongs to another deployment; it cannot sync with this server.")
         state = _device_state(session)
-        restored = state.device_id == info["device_id"] and state.last_seq < int(info["max_seq"])
-        if restored:
-            oplog.new_device_id(session)
+        if published is None:
+            # A server without /v1/device/ops: the old rule (a restored database behind the server).
+            if same_device and state.last_seq < int(info["max_seq"]):
+                oplog.new_device_id(session)
+                session.expire(state)
+        elif published:
+            copy_back = fork.reconcile(session, published)
+            if copy_back is None:
+                # Pushed by this database before it lost its record of the push: the server has them.
+                _save_state(session, pushed_seq=max(pushed, published[-1].seq))
+            else:
+                result.copy_back = copy_back
             session.expire(state)
         if identity.key_device != state.device_id:
             identity.key_device = state.device_id

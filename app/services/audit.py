@@ -133,6 +133,25 @@ def record_event(session: Session, action: AuditAction | str, *, target: str | N
     return oplog.create_many(session, AuditEvent, [values])[0]
 
 
+def rechain(device_id: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events (create-op data, oldest first) moved to a new device id, chained anew from its first link.
+
+    A database copied back over a newer one gives its unpublished ops a new device id
+    (``oplog.reissue_after``); its audit events name the old device and continue the old device's chain,
+    which the published events of that device continue too. Each keeps its time, user, action, target and
+    detail; its device, number and hashes are the new device's, so both chains check out.
+    """
+    out: list[dict[str, Any]] = []
+    prev_hash: str | None = None
+    for seq, data in enumerate(events, start=1):
+        event = {"device_id": device_id, "chain_seq": seq, "at": data.get("at"), "user_id": data.get("user_id"),
+                 "action": data.get("action"), "target": data.get("target"), "detail": data.get("detail")}
+        digest = chain_hash(prev_hash, canonical(event))
+        out.append({**data, **event, "prev_hash": prev_hash, "hash": digest})
+        prev_hash = digest
+    return out
+
+
 def record_student_view(session: Session, student_id: str) -> str:
     """Audit that the signed-in user opened a student's file."""
     return record_event(session, AuditAction.VIEWED_STUDENT, target=student_id)

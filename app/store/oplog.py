@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -679,6 +679,9 @@ def new_device_id(session: Session) -> str:
     new_id = uuid7()
     cur = _cursor(session)
     cur.execute("UPDATE device_state SET device_id = ?, last_seq = 0 WHERE id = 1", (new_id,))
+    # What earlier syncs exported counts the old id's seqs: kept, the new id's first ops would count as sent
+    # (the pending badge would say 0) until its seqs passed them.
+    cur.execute("UPDATE sync_run SET exported_seq = 0")
     forget_writer(session)
     return new_id
 
@@ -762,3 +765,87 @@ def rebuild_all(session: Session) -> int:
         _upsert(cur, state)
         written += 1
     return written
+
+
+# ----------------------------------------------------------------------------- a copied-back database
+def fork_point(session: Session, device_id: str, elsewhere: Iterable[OpRecord]) -> int | None:
+    """Where this log parts from another copy's history of the same device.
+
+    ``elsewhere`` holds ops of ``device_id`` that a share or the server holds (what another copy of this
+    database published). Returns the last seq up to which the two agree (every op of ``elsewhere`` below it is
+    held here, identical), or None when they agree throughout. An op held elsewhere and absent here counts as
+    a parting: this database would reuse its seq for another op.
+    """
+    published = sorted(elsewhere, key=lambda op: op.seq)
+    if not published:
+        return None
+    store = log_store(session)
+    atom = store._by_text.get(device_id)
+    held: dict[int, OpRecord] = {}
+    if atom is not None:
+        store.cur.execute(f"SELECT {OP_COLUMNS} FROM op_log WHERE device = ? AND seq BETWEEN ? AND ?",
+                          (atom, published[0].seq, published[-1].seq))
+        held = {row[1]: store.decode(row) for row in store.cur.fetchall()}
+    for op in published:
+        mine = held.get(op.seq)
+        if mine is None or mine != store.decode(store.encode(op)):
+            return op.seq - 1
+    return None
+
+
+@dataclass(frozen=True)
+class Reissued:
+    old_device: str
+    new_device: str
+    agreed_seq: int  # the old device's ops up to here are shared history and stay as they are
+    ops: int  # own ops after it, now under the new device id
+    rows: int  # rows recomputed
+
+
+#: Rewrites the data of re-issued create ops of one table (in seq order) for the new device: audit events
+#: carry their device and a hash chain in the row itself (app.services.audit.rechain).
+CreateRewrite = Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def reissue_after(session: Session, agreed_seq: int,
+                  rewrite: Mapping[str, CreateRewrite] | None = None) -> Reissued:
+    """Give this database a new device id and move its own ops after ``agreed_seq`` to it.
+
+    For a database copied back over a newer one (see :func:`fork_point`): the ops it wrote after the copy
+    reuse op ids the device had already published with other content. They are re-issued in order under a new
+    device id, keeping their time, user and values; ``prev`` links between them follow them; the old ids are
+    dropped from this log, so the device's published ops can then arrive as any other device's would and
+    merge with them (two edits of one field become a kept conflict). One transaction, the caller's.
+    """
+    store = log_store(session)
+    old = writer(session).device_id
+    atom = store.atom(old)
+    store.cur.execute(f"SELECT {OP_COLUMNS} FROM op_log WHERE device = ? AND seq > ? ORDER BY seq",
+                      (atom, agreed_seq))
+    forked = [store.decode(row) for row in store.cur.fetchall()]
+    new_id = new_device_id(session)
+    store, op_writer = log_store(session), writer(session)
+    renamed: dict[str, str] = {}
+    moved: list[OpRecord] = []
+    for op in forked:
+        op_writer.seq += 1
+        renamed[op.key] = op_key(new_id, op_writer.seq)
+        prev = None if op.prev is None else {
+            name: sorted(renamed.get(key, key) for key in keys) for name, keys in op.prev.items()}
+        moved.append(OpRecord(new_id, op_writer.seq, op.hlc, op.tbl, op.row_id, op.scope, op.data, prev, op.user_id))
+    for table, rewrite_creates in (rewrite or {}).items():
+        creates = [index for index, op in enumerate(moved) if op.tbl == table and op.prev is None]
+        if creates:
+            rewritten = rewrite_creates(new_id, [dict(moved[i].data) for i in creates])
+            for index, data in zip(creates, rewritten, strict=True):
+                op = moved[index]
+                moved[index] = OpRecord(op.device_id, op.seq, op.hlc, op.tbl, op.row_id, op.scope, data, op.prev,
+                                        op.user_id)
+    store.cur.execute("DELETE FROM op_log WHERE device = ? AND seq > ?", (atom, agreed_seq))
+    if moved:
+        store.insert(moved)
+    touched = sorted({(op.tbl, op.row_id) for op in moved}, key=lambda key: (APPLY_ORDER[key[0]], key[1]))
+    for table, row_id in touched:
+        rematerialize(session, table, row_id)
+    op_writer.save_state(store.cur)
+    return Reissued(old, new_id, agreed_seq, len(moved), len(touched))

@@ -296,6 +296,15 @@ def create_app(store: ServerStore, *, cache_dir: Path, max_body: int = MAX_BODY,
         page = store.pull(dev, since, limit)
         return Response(page.body, media_type="application/json")
 
+    @api.get("/v1/device/ops", tags=["sync"], responses={200: {"description": (
+        '{"next": seq, "more": bool, "ops": [[device, seq, hlc, table, row, scope, user, data, prev], ...]}')}})
+    def own_ops(dev: DeviceDep, after: int = Query(0, ge=0), limit: int = Query(5000, ge=1, le=MAX_PAGE)
+                ) -> Response:
+        """This device's own ops after seq ``after``, in seq order, paged: a laptop whose database was put back
+        from an older copy finds here what the device published since (carry on from ``next`` while ``more``)."""
+        page = store.own_ops(dev, after, limit)
+        return Response(page.body, media_type="application/json")
+
     @api.post("/v1/blobs/missing", response_model=BlobList, tags=["blobs"])
     def blobs_missing(body: BlobList, dev: DeviceDep) -> BlobList:
         """Of the photos and signatures the device holds, the ones the server lacks (to upload)."""

@@ -616,6 +616,23 @@ class ServerStore:
         body = f'{{"next":{end},"last":{top},"more":{"true" if more else "false"},"ops":[{",".join(parts)}]}}'
         return PullPage(body.encode("utf-8"), len(parts), end, more)
 
+    def own_ops(self, device: Device, after: int, limit: int) -> PullPage:
+        """The device's own ops after seq ``after``, in seq order (as pull pages them): what a laptop compares
+        with its log to find that its database is an older copy put back (sync/fork.py)."""
+        ops_t = schema.ops
+        with self.read() as conn:
+            rows = conn.execute(select(ops_t.c.device_id, ops_t.c.seq, ops_t.c.hlc, ops_t.c.tbl, ops_t.c.row_id,
+                                       ops_t.c.scope, ops_t.c.user_id, ops_t.c.data, ops_t.c.prev)
+                                .where(ops_t.c.device_id == device.id, ops_t.c.seq > after)
+                                .order_by(ops_t.c.seq).limit(limit + 1)).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        parts = [f"[{_dumps(r.device_id)},{r.seq},{r.hlc},{_dumps(r.tbl)},{_dumps(r.row_id)},{_dumps(r.scope)},"
+                 f"{_dumps(r.user_id)},{r.data},{r.prev or 'null'}]" for r in rows]
+        end = int(rows[-1].seq) if rows else after
+        body = f'{{"next":{end},"more":{"true" if more else "false"},"ops":[{",".join(parts)}]}}'
+        return PullPage(body.encode("utf-8"), len(parts), end, more)
+
     def visible_rows(self, device: Device, row_ids: Iterable[str]) -> set[str]:
         """Which of these rows the device may read."""
         ids = sorted(set(row_ids))

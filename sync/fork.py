@@ -1,0 +1,57 @@
+"""A data folder copied back over a newer one: both histories kept.
+
+A teacher copies a data folder aside, works and syncs on, then copies the old folder back (or restores a
+disk image). The old copy carries the device id it had, and its next ops reuse seqs that the device already
+published with other content: every other laptop would set the device's later bundles aside as forged, the
+work synced before the copy-back would never come back, and the new work would never leave.
+
+Both transports hold what the device published: a shared folder its bundles, the server its ops. Before
+sending anything a sync compares that with the local log (:func:`app.store.oplog.fork_point`). When they part,
+the database takes a new device id and re-issues the ops written since under it
+(:func:`app.store.oplog.reissue_after`), and the device's published history then arrives as another
+device's: merged, with a kept conflict wherever both sides changed the same field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.services.audit import rechain
+from app.store import oplog
+
+
+@dataclass(frozen=True)
+class CopyBack:
+    """What the sync did about a copied-back database (for the one line it prints)."""
+
+    old_device: str
+    new_device: str
+    agreed_seq: int
+    reissued: int
+
+    def line(self, zh: bool) -> str:
+        if zh:
+            return (f"本机的数据是复制回来的旧副本（原设备已同步到更新的记录）：已改用新的设备编号，副本里新写的 "
+                    f"{self.reissued} 条修改已改用新编号发出，原设备同步过的修改已取回，两边的工作都保留"
+                    "（同一项被两边改过的，见“冲突”）。")
+        return (f"This laptop's data is an older copy put back over newer data (the device had synced newer "
+                f"records): it now uses a new device id, the {self.reissued} changes made in the copy are sent "
+                "under it, and the device's synced changes were taken back in; both sides' work is kept (a field "
+                "both sides changed is listed under Conflicts).")
+
+
+def reconcile(session: Session, published: Iterable[oplog.OpRecord]) -> CopyBack | None:
+    """Compare this device's ops that a share or server holds with the local log; when they part, re-issue
+    the local ops after the parting under a new device id (in the caller's transaction) and say so."""
+    me = oplog.writer(session).device_id
+    agreed = oplog.fork_point(session, me, published)
+    if agreed is None:
+        return None
+    done = oplog.reissue_after(session, agreed, rewrite={"audit_event": rechain})
+    return CopyBack(done.old_device, done.new_device, done.agreed_seq, done.ops)
+
+
+__all__ = ["CopyBack", "reconcile"]
