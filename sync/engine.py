@@ -71,6 +71,7 @@ class SyncResult:
     backup_problem: tuple[str, str] | None = None
     deferred_ops: int = 0  # own routine audit events left for a later bundle (see _push)
     copy_back: fork.CopyBack | None = None  # this database was an older copy put back (sync/fork.py)
+    passphrase_unused: bool = False  # given to a laptop that had joined, and not the share's passphrase
 
     @property
     def ok(self) -> bool:
@@ -89,6 +90,12 @@ class SyncResult:
         if self.new_key_generations:
             out.append("已启用同步文件夹的新口令和新密钥；以后的同步不再需要输入口令。" if zh else
                        "The share's new passphrase and key are in use; later syncs need no passphrase.")
+        if self.passphrase_unused:
+            out.append("给出的同步口令不是这个同步文件夹现在的口令，没有使用（本机早已加入，这次同步不需要口令）。"
+                       "请核对 JIAFANG_SYNC_PASSPHRASE：以后更换口令时要用对的口令。" if zh else
+                       "The sync passphrase given is not this share's passphrase and was not used (this laptop "
+                       "joined before and needs none now). Check JIAFANG_SYNC_PASSPHRASE: a later change of "
+                       "passphrase needs the right one.")
         if self.backup is not None:
             out.append(f"同步前已自动备份：{self.backup.name}" if zh else
                        f"Backed up automatically before the sync: {self.backup.name}")
@@ -179,6 +186,7 @@ def _join(database: Database, share: FolderShare, passphrase: str | None, result
             return
         deployment = str(meta["deployment"])
         records = share.key_records(deployment)
+        joined = identity is not None  # before this sync: it needs no passphrase
         if identity is not None:
             if identity.deployment_id != deployment:
                 raise SyncError("这个同步文件夹属于另一个部署（别的学校或学区），本机不能与它同步。",
@@ -196,6 +204,9 @@ def _join(database: Database, share: FolderShare, passphrase: str | None, result
             # Raises SharePassphraseChanged (and this transaction changes nothing) when the share has a newer
             # passphrase this laptop was not given.
             result.new_key_generations = keyring.catch_up(session, records, passphrase, deployment)
+        if passphrase and joined and not result.new_key_generations:
+            result.passphrase_unused = not keyring.opens_current(keyring.load(session), records, meta, passphrase,
+                                                                 deployment)
 
 
 def _check_device_id(database: Database, share: FolderShare, result: SyncResult) -> None:

@@ -290,6 +290,19 @@ def catch_up(session: Session, records: Mapping[int, dict[str, Any]], passphrase
             raise passphrase_changed(given=True)
 
 
+def opens_current(ring: KeyRing, records: Mapping[int, dict[str, Any]], meta: Mapping[str, Any], passphrase: str,
+                  deployment: str) -> bool:
+    """Whether ``passphrase`` is the share's passphrase now (it unwraps the newest key this laptop uses), for a
+    laptop that needs none to sync but was given one: a wrong one is said, never silently ignored."""
+    try:
+        if ring.current == 1:
+            return crypto.unwrap_content_key(meta.get("content_key") or {}, passphrase, deployment) == ring.keys[1]
+        record = records.get(ring.current)
+        return record is not None and unlock(record, passphrase, deployment) == ring.key
+    except SyncError:
+        return False
+
+
 def open_share(records: Mapping[int, dict[str, Any]], meta: Mapping[str, Any], passphrase: str,
                deployment: str) -> tuple[bytes, dict[int, tuple[bytes, dict[str, Any] | None]]]:
     """For a laptop joining a share: the deployment's first key and the later generations the passphrase

@@ -72,3 +72,21 @@ def test_sync_and_conflicts_commands(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert main(["--data-dir", str(folder), "export", "json", "-"]) == 0
         dumps.append(capsys.readouterr().out)
     assert dumps[0] == dumps[1] and loser["value"] in dumps[0]
+
+
+def test_a_wrong_passphrase_for_a_joined_laptop_is_said_not_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    share, a = tmp_path / "share", tmp_path / "a"
+    share.mkdir()
+    monkeypatch.setenv("JIAFANG_PASSWORD", PASSWORD)
+    assert main(["--data-dir", str(a), "demo", "--students", "10", "--quiet"]) == 0
+    monkeypatch.setenv("JIAFANG_SYNC_PASSPHRASE", "shibu-share-2026")
+    assert main(["--data-dir", str(a), "sync", "folder", str(share), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(a), "sync", "folder", str(share), "--quiet"]) == 0  # the right one: nothing said
+    assert "没有使用" not in capsys.readouterr().out
+    monkeypatch.setenv("JIAFANG_SYNC_PASSPHRASE", "a-mistyped-one")
+    assert main(["--data-dir", str(a), "sync", "folder", str(share), "--quiet"]) == 0  # the sync itself needs none
+    assert "给出的同步口令不是这个同步文件夹现在的口令，没有使用" in capsys.readouterr().out
+    assert main(["--data-dir", str(a), "--lang", "en", "sync", "folder", str(share), "--quiet"]) == 0
+    assert "is not this share's passphrase and was not used" in capsys.readouterr().out
