@@ -21,6 +21,13 @@ whole, by xlrd, which has no streaming mode; the format holds at most 65,536 row
 
 An empty cell never erases what is stored: a poverty list with only 姓名, 身份证号 and 是否建档立卡 updates the
 flag and leaves grade, class and the rest alone.
+
+A known student's household follows the file too (a newer export is how a school learns a guardian's new phone):
+家庭住址, 户籍所在地 and 联系电话 update the household field by field, and the phone also the guardian's own; a
+guardian who is not the one on record becomes a new member, marked guardian, and the one before stays a member of
+the household, no longer marked. A household or a guardian an import makes for a known student takes an id that
+follows from the student (``ids.derived_id``), so two laptops importing the same export make the same rows and
+sync merges their fields, keeping a conflict where the files disagree.
 """
 
 from __future__ import annotations
@@ -66,7 +73,8 @@ from app.domain.names import normalize_name
 from app.services import roster
 from app.services.importing_rows import KeyIndex, Spill, key_code, key_text, uuid_code
 from app.services.roster import HouseholdInput, MemberInput, RowError, StudentInput
-from app.store.models import School, Student
+from app.store.ids import derived_id
+from app.store.models import Household, HouseholdMember, School, Student
 
 # Registry exports of a whole district are a few tens of MB; anything far larger is not a roster, and reading it
 # would keep a teacher's laptop busy for minutes before saying so.
@@ -182,6 +190,20 @@ class StudentToAdd:
     guardian: Guardian | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class HouseholdChange:
+    """What a row changes in a matched student's household; :func:`apply_import` writes it through the roster
+    services."""
+
+    household_id: str  # the student's household, or the id of the one to make (``create``)
+    create: HouseholdInput | None = None  # the student has no household yet: this one is made and linked
+    fields: Mapping[str, Any] = field(default_factory=dict)  # roster.edit_household changes
+    guardian_id: str | None = None  # the member the file names as guardian, when they are one already
+    guardian_fields: Mapping[str, Any] = field(default_factory=dict)  # roster.edit_member changes of that member
+    new_guardian: Guardian | None = None  # a person not yet in the household, added as its guardian
+    no_longer_guardian: tuple[str, ...] = ()  # members marked guardian before a new one was named
+
+
 @dataclass(slots=True)
 class StudentToChange:
     row: int
@@ -189,6 +211,7 @@ class StudentToChange:
     name: str
     changes: dict[str, Any]  # field -> value for roster.edit_student
     diffs: tuple[FieldChange, ...]
+    household: HouseholdChange | None = None
 
     def describe(self, lang: str | None = None) -> str:
         """'年级 4 → 5；班级 2班 → 3班' for a screen or the command line."""
@@ -377,6 +400,7 @@ _STUDENT_KEYS = ("name", "sex", "birth_date", "grade", "class_name", "id_number"
                  "ethnicity", "registered_poor", "left_behind", "disability_type", "disability_grade", "migrant",
                  "orphan", "boarding")
 _HOUSEHOLD_KEYS = ("guardian", "phone", "address", "registration_place")
+_HEAD_OF_HOUSEHOLD = "户主"  # not a column of the exports: the head follows the guardian (see _Planner.household)
 # Parenthesised notes ("出生日期(yyyy-mm-dd)", "性别（必填）") and required markers are decoration, not the name.
 _HEADER_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】|[*:：\s\ufeff]")
 
@@ -1004,6 +1028,51 @@ def _existing(session: Session, column: Any, keys: set[str]) -> dict[str, _Exist
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Member:
+    id: str
+    name: str
+    relation: str | None
+    phone: str | None
+    is_guardian: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Family:
+    """A matched student's household as stored, for a re-import to compare the file with."""
+
+    id: str
+    head_name: str | None
+    address: str | None
+    phone: str | None
+    registration_place: str | None
+    members: tuple[_Member, ...]  # the live ones, guardians first, then in the order they were recorded
+
+    @property
+    def guardians(self) -> list[_Member]:
+        return [m for m in self.members if m.is_guardian]
+
+
+def _families(session: Session, household_ids: set[str]) -> dict[str, _Family]:
+    """The live households of ``household_ids`` with their live members."""
+    found: dict[str, _Family] = {}
+    ordered = sorted(household_ids)
+    for start in range(0, len(ordered), _LOOKUP_CHUNK):
+        chunk = ordered[start:start + _LOOKUP_CHUNK]
+        members: dict[str, list[_Member]] = {}
+        for household_id, member_id, name, relation, phone, is_guardian in session.execute(
+                select(HouseholdMember.household_id, HouseholdMember.id, HouseholdMember.name,
+                       HouseholdMember.relation, HouseholdMember.phone, HouseholdMember.is_guardian)
+                .where(HouseholdMember.household_id.in_(chunk), HouseholdMember.deleted.is_(False))
+                .order_by(HouseholdMember.household_id, HouseholdMember.is_guardian.desc(), HouseholdMember.id)):
+            members.setdefault(household_id, []).append(_Member(member_id, name, relation, phone, is_guardian))
+        for row in session.execute(
+                select(Household.id, Household.head_name, Household.address, Household.phone,
+                       Household.registration_place).where(Household.id.in_(chunk), Household.deleted.is_(False))):
+            found[row[0]] = _Family(*row, members=tuple(members.get(row[0], ())))
+    return found
+
+
 class _Planner:
     """Classifies the rows of one file; see :func:`plan_import`."""
 
@@ -1026,6 +1095,7 @@ class _Planner:
         self.rows = array("I")  # the file's row number of each data row, in order
         self.outcomes = bytearray()  # what each data row does: _ADD, _CHANGE, _UNCHANGED or _REJECTED
         self.row_errors: list[RowError] = []  # of the row being classified
+        self.families: dict[str, _Family] = {}  # the households of the batch's matched students
 
     # -- helpers
     def column(self, key: str) -> str:
@@ -1113,6 +1183,9 @@ class _Planner:
                 numbers.add(item.values["student_number"])
         by_id = _existing(self.session, Student.id_number, ids) if ids else {}
         by_number = _existing(self.session, Student.student_number, numbers) if numbers else {}
+        household_ids = {m.stored["household_id"] for m in itertools.chain(by_id.values(), by_number.values())
+                         if m.stored["household_id"]}
+        self.families = _families(self.session, household_ids) if household_ids else {}
         for item in batch:
             self.row_errors = list(item.errors)
             self.record(item.row, self.classify_row(item, by_id, by_number))
@@ -1245,12 +1318,76 @@ class _Planner:
         except DomainError as exc:
             self.reject(row, exc.field, exc.zh, exc.en)
             return None
-        diffs = tuple(FieldChange(key, self.column(key), match.stored[key], validated[key])
-                      for key in given if validated[key] != match.stored[key])
+        diffs = [FieldChange(key, self.column(key), match.stored[key], validated[key])
+                 for key in given if validated[key] != match.stored[key]]
+        changes = {d.field: given[d.field] for d in diffs}
+        household = self.household(values, match, validated, diffs)
         if not diffs:
             return None  # unchanged
-        changes = {d.field: given[d.field] for d in diffs}
-        return StudentToChange(row, match.id, validated["name"], changes, diffs)
+        return StudentToChange(row, match.id, validated["name"], changes, tuple(diffs), household)
+
+    def household(self, values: Mapping[str, Any], match: _Existing, validated: Mapping[str, Any],
+                  diffs: list[FieldChange]) -> HouseholdChange | None:
+        """What the row changes in the matched student's household (its FieldChanges appended to ``diffs``)."""
+        guardian: str | None = values.get("guardian")
+        relation: str | None = values.get("relation")
+        phone: str | None = values.get("phone")
+        given = {key: values[key] for key in ("address", "registration_place", "phone") if key in values}
+        if not given and not guardian:
+            return None
+        household_id = match.stored["household_id"]
+        family = self.families.get(household_id) if household_id else None
+        if family is None:
+            # No household on record (or it was deleted): make the one an import of a new student would.
+            for key in ("guardian", "phone", "address", "registration_place"):
+                if key in values:
+                    diffs.append(FieldChange(key, self.column(key), None, values[key]))
+            create = HouseholdInput(
+                scope=match.input.school_id, head_name=guardian, address=values.get("address"), phone=phone,
+                registration_place=values.get("registration_place"),
+                hardship=[HardshipCategory.REGISTERED_POOR] if validated["registered_poor"] else [])
+            return HouseholdChange(derived_id("household", match.id), create=create,
+                                   new_guardian=Guardian(guardian, relation, phone) if guardian else None)
+        fields: dict[str, Any] = {}
+        for key in ("address", "registration_place"):
+            if key in given and given[key] != getattr(family, key):
+                fields[key] = given[key]
+                diffs.append(FieldChange(key, self.column(key), getattr(family, key), given[key]))
+        guardians = family.guardians
+        named = next((m for m in family.members if m.name == guardian), None) if guardian else None
+        target = named if guardian else (guardians[0] if guardians else None)
+        guardian_fields: dict[str, Any] = {}
+        new_guardian: Guardian | None = None
+        no_longer: tuple[str, ...] = ()
+        if guardian and (named is None or not named.is_guardian):
+            diffs.append(FieldChange("guardian", self.column("guardian"),
+                                     "、".join(g.name for g in guardians) or None, guardian))
+            no_longer = tuple(g.id for g in guardians)
+            if named is None:
+                new_guardian = Guardian(guardian, relation, phone)
+            else:
+                guardian_fields["is_guardian"] = True
+            # The head of household was the guardian's name when the household came from an import; it follows
+            # the guardian then, and stays when a person wrote someone else.
+            if not family.head_name or family.head_name in {g.name for g in guardians}:
+                fields["head_name"] = guardian
+                diffs.append(FieldChange("head_name", _HEAD_OF_HOUSEHOLD, family.head_name, guardian))
+        if target is not None:
+            if relation and relation != target.relation:
+                guardian_fields["relation"] = relation
+                diffs.append(FieldChange("relation", self.column("relation"), target.relation, relation))
+            if phone and phone != target.phone:
+                guardian_fields["phone"] = phone
+        if phone and phone != family.phone:
+            fields["phone"] = phone
+        if "phone" in fields or "phone" in guardian_fields:
+            before = family.phone if "phone" in fields else target.phone if target is not None else None
+            diffs.append(FieldChange("phone", self.column("phone"), before, phone))
+        if not fields and not guardian_fields and new_guardian is None:
+            return None
+        return HouseholdChange(family.id, fields=fields, guardian_id=target.id if target is not None else None,
+                               guardian_fields=guardian_fields, new_guardian=new_guardian,
+                               no_longer_guardian=no_longer)
 
     # -- after the last row
     def finish(self) -> None:
@@ -1492,7 +1629,10 @@ def apply_import(session: Session, plan: ImportPlan, *, skip_invalid: bool,
         if number % _PROGRESS_EVERY == 0 and cancelled is not None and cancelled():
             raise ImportCancelled()
         try:
-            roster.edit_student(session, change.student_id, today=plan.today, **change.changes)
+            if change.household is not None:
+                households += _write_household(session, change.student_id, change.household, plan.today)
+            if change.changes:
+                roster.edit_student(session, change.student_id, today=plan.today, **change.changes)
         except DomainError as exc:
             raise ImportRejected(plan, [RowError(change.row, exc.field, exc.zh, exc.en)]) from None
         changed += 1
@@ -1500,6 +1640,42 @@ def apply_import(session: Session, plan: ImportPlan, *, skip_invalid: bool,
         if progress is not None and number % _PROGRESS_EVERY == 0:
             progress(done)
     return ImportResult(plan=plan, added=added, changed=changed, households=households, skipped=list(plan.rejected))
+
+
+def _write_household(session: Session, student_id: str, change: HouseholdChange, today: date) -> int:
+    """Write one row's household change; returns the households made (0 or 1)."""
+    made = 0
+    household_id = change.household_id
+    if change.create is not None:
+        existing = session.get(Household, household_id)
+        if existing is None:
+            roster.add_household(session, change.create, row_id=household_id)
+            made = 1
+        elif existing.deleted:  # someone deleted the one made before: a new one, not a resurrection
+            household_id = roster.add_household(session, change.create).id
+            made = 1
+        else:  # a sibling's row of this file, or another laptop, made it already
+            given = {key: getattr(change.create, key) for key in ("head_name", "address", "phone",
+                                                                  "registration_place")}
+            roster.edit_household(session, household_id, **{k: v for k, v in given.items() if v})
+        roster.edit_student(session, student_id, today=today, household_id=household_id)
+    elif change.fields:
+        roster.edit_household(session, household_id, **change.fields)
+    for member_id in change.no_longer_guardian:
+        roster.edit_member(session, member_id, is_guardian=False)
+    guardian = change.new_guardian
+    if guardian is not None:
+        member_id = derived_id("household_member", household_id, guardian.name)
+        given = {"relation": guardian.relation, "phone": guardian.phone}
+        member = session.get(HouseholdMember, member_id)
+        if member is not None and not member.deleted:
+            roster.edit_member(session, member_id, is_guardian=True, **{k: v for k, v in given.items() if v})
+        else:
+            roster.add_member(session, MemberInput(household_id=household_id, name=guardian.name, is_guardian=True,
+                                                   **given), row_id=None if member is not None else member_id)
+    elif change.guardian_id is not None and change.guardian_fields:
+        roster.edit_member(session, change.guardian_id, **change.guardian_fields)
+    return made
 
 
 def _at_row(row: int, error: RowError) -> RowError:
@@ -1525,8 +1701,8 @@ def _safe_cell(value: object) -> str:
 
 def write_report(outcome: ImportPlan | ImportResult, path: Path | str | None = None) -> Path:
     """Write the import report beside the input file (``<stem>.导入报告.csv``, UTF-8 with BOM for Excel) and return
-    its path: the counts, then every error and every note by row. ``path`` is the input file (default: the
-    plan's). Written to a temporary name, then renamed."""
+    its path: the counts, then every error, every note and every change, each by row. ``path`` is the input file
+    (default: the plan's). Written to a temporary name, then renamed."""
     plan = outcome.plan if isinstance(outcome, ImportResult) else outcome
     counts = plan.counts
     target = _report_path(path if path is not None else plan.path)
@@ -1541,8 +1717,11 @@ def write_report(outcome: ImportPlan | ImportResult, path: Path | str | None = N
     head: list[list[object]] = [["导入报告", plan.path.name], ["结果", state],
                                 ["工作表", plan.sheet or ""], ["表头所在行", plan.header_row], *totals, [],
                                 ["行号", "列", "类别", "说明"]]
+    changed = "更新" if isinstance(outcome, ImportResult) else "将更新"
     lines = itertools.chain(head, ([e.index, e.field or "", "错误", e.zh] for e in plan.all_errors()),
-                            ([n.index, n.field or "", "提示", n.zh] for n in plan.all_notes()))
+                            ([n.index, n.field or "", "提示", n.zh] for n in plan.all_notes()),
+                            ([c.row, "、".join(d.column for d in c.diffs), changed, f"{c.name}：{c.describe('zh')}"]
+                             for c in plan.students_to_change()))
     tmp = target.with_name(target.name + ".part")
     try:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:

@@ -106,8 +106,9 @@ def add_households(session: Session, inputs: Sequence[HouseholdInput]) -> list[s
     return oplog.create_many(session, Household, rows)
 
 
-def add_household(session: Session, inp: HouseholdInput) -> Household:
-    return oplog.create(session, Household, _household_values(inp))
+def add_household(session: Session, inp: HouseholdInput, *, row_id: str | None = None) -> Household:
+    """Create a household; ``row_id`` is for a household whose id follows from what it is (see ``derived_id``)."""
+    return oplog.create(session, Household, _household_values(inp), row_id=row_id)
 
 
 def _check_known(changes: Mapping[str, Any], allowed: Iterable[str], zh: str, en: str) -> None:
@@ -166,10 +167,10 @@ def add_members(session: Session, inputs: Sequence[MemberInput]) -> list[str]:
     return oplog.create_many(session, HouseholdMember, rows)
 
 
-def add_member(session: Session, inp: MemberInput) -> HouseholdMember:
+def add_member(session: Session, inp: MemberInput, *, row_id: str | None = None) -> HouseholdMember:
     require_may_edit_household(session, inp.household_id)
     household = get(session, Household, inp.household_id)
-    return oplog.create(session, HouseholdMember, _member_values(inp, household.scope))
+    return oplog.create(session, HouseholdMember, _member_values(inp, household.scope), row_id=row_id)
 
 
 def edit_member(session: Session, member_id: str, **changes: Any) -> list[str]:

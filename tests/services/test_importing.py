@@ -26,7 +26,7 @@ from app.services.exchange import export_json
 from app.services.importing import ImportCancelled, ImportRejected, RosterFileError, apply_import, plan_import
 from app.store import oplog
 from app.store.db import Database
-from app.store.ids import uuid7
+from app.store.ids import derived_id, uuid7
 from app.store.models import Household, HouseholdMember, Student
 from tests.conftest import TODAY, birth_for_grade
 
@@ -340,6 +340,84 @@ def test_id_added_to_a_student_known_by_number(database: Database, schools: dict
     second = run(database, write_xlsx(tmp_path / "二.xlsx", [pupil(1)]))
     assert [d.field for d in second.plan.to_change[0].diffs] == ["id_number"]
     assert list(students(database)) == [id_for(1)]
+
+
+def _family(database: Database, id_number: str) -> tuple[Household, list[HouseholdMember]]:
+    with database.read() as session:
+        student = session.scalars(select(Student).where(Student.id_number == id_number)).one()
+        household = session.get(Household, student.household_id)
+        assert household is not None
+        members = roster.members_of(session, household.id)
+        session.expunge_all()
+        return household, sorted(members, key=lambda m: m.name)
+
+
+def test_reimport_updates_households_and_guardians(database: Database, schools: dict[str, str],
+                                                   tmp_path: Path) -> None:
+    rows = [pupil(i, 监护人=f"韦{'一二三四五'[i - 1]}山", 联系电话=f"1387711000{i}") for i in range(1, 6)]
+    run(database, write_xlsx(tmp_path / "一.xlsx", rows))
+    rows[0]["联系电话"] = "139 7711 9001"  # a guardian's new phone
+    rows[1]["家庭住址"] = "石埠街道忠良村 8 号"  # the family moved
+    rows[2].update({"监护人": "韦小红", "联系电话": "13977119003"})  # the grandmother is the guardian now
+    rows[3]["联系电话"] = None  # an empty cell erases nothing
+    path = write_xlsx(tmp_path / "二.xlsx", rows)
+    before = dump(database)
+    checked = plan(database, path)
+    assert (checked.counts.to_change, checked.counts.unchanged) == (3, 2)
+    assert dump(database) == before  # a plan (what --dry-run shows) writes nothing
+    assert [(c.row, c.describe()) for c in checked.to_change] == [
+        (4, "联系电话 13877110001 → 13977119001"),
+        (5, "家庭住址 石埠街道那告屯 3 号 → 石埠街道忠良村 8 号"),
+        (6, "监护人 韦三山 → 韦小红；户主 韦三山 → 韦小红；联系电话 13877110003 → 13977119003")]
+    result = run(database, path)
+    assert (result.changed, result.unchanged, result.households) == (3, 2, 0)
+
+    household, [guardian] = _family(database, id_for(1))
+    assert household.phone == guardian.phone == "13977119001"
+    household, _ = _family(database, id_for(2))
+    assert household.address == "石埠街道忠良村 8 号"
+    household, [old, new] = _family(database, id_for(3))  # sorted by name: 韦三山, 韦小红
+    assert (household.head_name, household.phone) == ("韦小红", "13977119003")
+    assert (old.name, old.is_guardian, old.phone) == ("韦三山", False, "13877110003")  # kept, no longer marked
+    assert (new.name, new.is_guardian, new.phone) == ("韦小红", True, "13977119003")
+    household, [guardian] = _family(database, id_for(4))
+    assert household.phone == guardian.phone == "13877110004"
+    with database.read() as session:  # the values before are in the op log
+        phones = oplog.field_history(session, "household", _family(database, id_for(1))[0].id, "phone")
+        assert [op.value_of("phone") for op in phones] == ["13877110001", "13977119001"]
+        assert phones[-1].prev is not None
+    report = importing.write_report(result).read_text(encoding="utf-8-sig")
+    assert "6,监护人、户主、联系电话,更新,韦芳：监护人 韦三山 → 韦小红；户主 韦三山 → 韦小红；联系电话" in report
+    assert "5,家庭住址,更新," in report
+
+    again = run(database, path)  # the same file once more changes nothing
+    assert (again.changed, again.unchanged) == (0, 5)
+
+
+def test_reimport_gives_a_known_student_without_a_household_one(database: Database, schools: dict[str, str],
+                                                                 tmp_path: Path) -> None:
+    header = [c for c in HEADER if c not in ("监护人", "联系电话", "家庭住址")]
+    run(database, write_xlsx(tmp_path / "一.xlsx", [pupil(1)], header=header))
+    assert students(database)[id_for(1)].household_id is None
+    result = run(database, write_xlsx(tmp_path / "二.xlsx", [pupil(1)]))
+    assert (result.changed, result.households) == (1, 1)
+    assert result.plan.to_change[0].describe() == ("监护人 （空） → 韦大山；联系电话 （空） → 13877110000；"
+                                                   "家庭住址 （空） → 石埠街道那告屯 3 号")
+    student = students(database)[id_for(1)]
+    household, [guardian] = _family(database, id_for(1))
+    # The id follows from the student, so another laptop importing the same file makes the same household.
+    assert household.id == student.household_id == derived_id("household", student.id)
+    assert (household.head_name, household.phone, guardian.name, guardian.is_guardian) == (
+        "韦大山", "13877110000", "韦大山", True)
+
+
+def test_reimport_with_a_bad_phone_changes_nothing(database: Database, schools: dict[str, str],
+                                                   tmp_path: Path) -> None:
+    run(database, write_xlsx(tmp_path / "一.xlsx", [pupil(1), pupil(2)]))
+    path = write_xlsx(tmp_path / "二.xlsx", [pupil(1, 联系电话="1387711"), pupil(2, 家庭住址="新址 1 号")])
+    message = refused(database, path, "第 4 行", "电话号码「1387711」格式不对", rows=True)
+    assert "联系电话" in message
+    assert _family(database, id_for(2))[0].address == "石埠街道那告屯 3 号"
 
 
 def test_school_change_is_a_note_not_an_edit(database: Database, schools: dict[str, str], tmp_path: Path) -> None:
