@@ -1046,6 +1046,7 @@ class _Family:
     address: str | None
     phone: str | None
     registration_place: str | None
+    hardship: tuple[str, ...]
     members: tuple[_Member, ...]  # the live ones, guardians first, then in the order they were recorded
 
     @property
@@ -1068,8 +1069,9 @@ def _families(session: Session, household_ids: set[str]) -> dict[str, _Family]:
             members.setdefault(household_id, []).append(_Member(member_id, name, relation, phone, is_guardian))
         for row in session.execute(
                 select(Household.id, Household.head_name, Household.address, Household.phone,
-                       Household.registration_place).where(Household.id.in_(chunk), Household.deleted.is_(False))):
-            found[row[0]] = _Family(*row, members=tuple(members.get(row[0], ())))
+                       Household.registration_place, Household.hardship)
+                .where(Household.id.in_(chunk), Household.deleted.is_(False))):
+            found[row[0]] = _Family(*row[:5], hardship=tuple(row[5] or ()), members=tuple(members.get(row[0], ())))
     return found
 
 
@@ -1321,22 +1323,26 @@ class _Planner:
         diffs = [FieldChange(key, self.column(key), match.stored[key], validated[key])
                  for key in given if validated[key] != match.stored[key]]
         changes = {d.field: given[d.field] for d in diffs}
-        household = self.household(values, match, validated, diffs)
+        household = self.household(values, match, validated, diffs,
+                                   poor_now=any(d.field == "registered_poor" and d.after for d in diffs))
         if not diffs:
             return None  # unchanged
         return StudentToChange(row, match.id, validated["name"], changes, tuple(diffs), household)
 
     def household(self, values: Mapping[str, Any], match: _Existing, validated: Mapping[str, Any],
-                  diffs: list[FieldChange]) -> HouseholdChange | None:
-        """What the row changes in the matched student's household (its FieldChanges appended to ``diffs``)."""
+                  diffs: list[FieldChange], *, poor_now: bool) -> HouseholdChange | None:
+        """What the row changes in the matched student's household (its FieldChanges appended to ``diffs``).
+        ``poor_now``: the row marks the student registered poor (建档立卡), which the household's hardship
+        then says too, as for a new student."""
         guardian: str | None = values.get("guardian")
         relation: str | None = values.get("relation")
         phone: str | None = values.get("phone")
         given = {key: values[key] for key in ("address", "registration_place", "phone") if key in values}
-        if not given and not guardian:
-            return None
         household_id = match.stored["household_id"]
         family = self.families.get(household_id) if household_id else None
+        poor = HardshipCategory.REGISTERED_POOR.value
+        if not given and not guardian and not (poor_now and family is not None and poor not in family.hardship):
+            return None
         if family is None:
             # No household on record (or it was deleted): make the one an import of a new student would.
             for key in ("guardian", "phone", "address", "registration_place"):
@@ -1349,6 +1355,8 @@ class _Planner:
             return HouseholdChange(derived_id("household", match.id), create=create,
                                    new_guardian=Guardian(guardian, relation, phone) if guardian else None)
         fields: dict[str, Any] = {}
+        if poor_now and poor not in family.hardship:
+            fields["hardship"] = [*family.hardship, poor]  # shown by the student's 是否建档立卡 change
         for key in ("address", "registration_place"):
             if key in given and given[key] != getattr(family, key):
                 fields[key] = given[key]

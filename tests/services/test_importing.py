@@ -20,6 +20,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import func, select
 
+from app.domain.codes import HardshipCategory
 from app.domain.identity import make_id_number
 from app.services import importing, importing_rows, places, roster
 from app.services.exchange import export_json
@@ -327,6 +328,8 @@ def test_reimport_updates_instead_of_duplicating(database: Database, schools: di
     assert len(found) == 5
     changed = found[id_for(2)]
     assert changed.class_name == "3班" and changed.registered_poor is True
+    # The household's hardship says so too, as for a student the file adds registered poor.
+    assert _family(database, id_for(2))[0].hardship == [HardshipCategory.REGISTERED_POOR.value]
     with database.read() as session:
         history = oplog.field_history(session, "student", changed.id, "class_name")
         assert [op.value_of("class_name") for op in history] == ["2班", "3班"]
