@@ -71,3 +71,26 @@ def test_a_long_file_shows_its_first_rows_and_counts_the_rest(qtbot: QtBot, data
     assert "新增 530 人" in page.summary.text() and "有误 1 行" in page.summary.text()
     assert page.rows.count() == SHOWN_ROWS + 1
     assert page.rows.item(SHOWN_ROWS).text() == "… and 31 more: see the report file"
+
+
+def test_a_reimport_shows_what_it_changes_in_the_household(qtbot: QtBot, database: Database, tmp_path: Path) -> None:
+    from app.services.importing import apply_import, plan_import
+    from tests.conftest import TODAY
+    from tests.services.test_importing import pupil, write_xlsx
+
+    _schools(database)
+    first = write_xlsx(tmp_path / "秋季.xlsx", [pupil(1), pupil(2)])
+    with database.write() as session:
+        apply_import(session, plan_import(session, first, today=TODAY), skip_invalid=False)
+    later = write_xlsx(tmp_path / "春季.xlsx", [pupil(1, 联系电话="13977110001"), pupil(2, 监护人="韦小红")])
+    page = ImportPage(database)
+    qtbot.addWidget(page)
+    page.file.setText(str(later))
+    page.check_button.click()
+    qtbot.waitUntil(lambda: page.check_button.isEnabled(), timeout=60_000)
+    lines = [page.rows.item(i).text() for i in range(page.rows.count())]
+    assert "~ 韦华: 联系电话 13877110000 → 13977110001" in lines
+    assert "~ 韦强: 监护人 韦大山 → 韦小红；户主 韦大山 → 韦小红" in lines
+    assert "更新 2 人" in page.summary.text()
+    page.resize(900, 600)
+    page.grab().save(str(tmp_path / "import-reimport.png"))
