@@ -27,6 +27,7 @@ from app.store import clock, oplog
 from app.store.db import Database
 from app.store.errors import StoreError
 from app.store.ids import uuid7
+from app.store.machine import mark_published
 from app.store.migrations import SCHEMA_VERSION
 from app.store.models import (
     Blob,
@@ -240,6 +241,10 @@ def _check_device_id(database: Database, share: FolderShare, result: SyncResult)
                 result.copy_back = copy_back
             session.expire(state)
         if identity.key_device != state.device_id:
+            if result.copy_back is None:
+                result.copy_back = fork.opened_as_older_copy(session, identity)
+                if result.copy_back is not None:
+                    _retire_device(session, identity, result.copy_back)
             identity.key_device = state.device_id
             identity.signing_key = crypto.new_signing_key()
             result.new_device_id = True
@@ -526,6 +531,7 @@ def _push(database: Database, share: FolderShare, result: SyncResult, progress: 
         else:
             result.relayed_bundles += 1
         progress("send", (index + 1) / len(missing))
+    mark_published(me, exported)
     return exported
 
 

@@ -5,11 +5,15 @@ disk image). The old copy carries the device id it had, and its next ops reuse s
 published with other content: every other laptop would set the device's later bundles aside as forged, the
 work synced before the copy-back would never come back, and the new work would never leave.
 
-Both transports hold what the device published: a shared folder its bundles, the server its ops. Before
-sending anything a sync compares that with the local log (:func:`app.store.oplog.fork_point`). When they part,
-the database takes a new device id and re-issues the ops written since under it
-(:func:`app.store.oplog.reissue_after`), and the device's published history then arrives as another
-device's: merged, with a kept conflict wherever both sides changed the same field.
+The machine remembers how far it published each device's ops (``app.store.machine``): a database that opens
+with its log ending below that takes a new device id before it writes anything, and the first sync then takes
+the device's later ops in as another device's (:func:`opened_as_older_copy`). That catches a copy-back even
+when the next sync is with a USB stick that never saw the later history. Where the machine's record went back
+too (a whole disk image restored), both transports still hold what the device published: a shared folder its
+bundles, the server its ops. Before sending anything a sync compares that with the local log
+(:func:`app.store.oplog.fork_point`). When they part, the database takes a new device id and re-issues the ops
+written since under it (:func:`app.store.oplog.reissue_after`), and the device's published history then arrives
+as another device's: merged, with a kept conflict wherever both sides changed the same field.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from sqlalchemy.orm import Session
 
 from app.services.audit import rechain
 from app.store import oplog
+from app.store.machine import published_seq
+from app.store.models import DeviceState, SyncIdentity, SyncPeer
 
 
 @dataclass(frozen=True)
@@ -54,4 +60,18 @@ def reconcile(session: Session, published: Iterable[oplog.OpRecord]) -> CopyBack
     return CopyBack(done.old_device, done.new_device, done.agreed_seq, done.ops)
 
 
-__all__ = ["CopyBack", "reconcile"]
+def opened_as_older_copy(session: Session, identity: SyncIdentity) -> CopyBack | None:
+    """What the open of this database found before anything was written (``app/store/db.py``): its log ended
+    below what this machine had published of its device, so it took a new device id then, and the device's
+    later ops are another device's, from seq ``agreed_seq`` on. The first sync after says so and takes them in.
+    None when the device id is the one the sync keys were made for, or changed for another reason."""
+    state = session.get(DeviceState, 1)
+    assert state is not None
+    old = identity.key_device
+    peer = session.get(SyncPeer, old)
+    if old == state.device_id or peer is None or published_seq(old) <= peer.applied_seq:
+        return None
+    return CopyBack(old, state.device_id, peer.applied_seq, reissued=state.last_seq)
+
+
+__all__ = ["CopyBack", "opened_as_older_copy", "reconcile"]

@@ -42,6 +42,7 @@ from app import __version__
 from app.store import clock, oplog
 from app.store.db import Database
 from app.store.errors import StoreError
+from app.store.machine import mark_published
 from app.store.migrations import SCHEMA_VERSION
 from app.store.models import DISTRICT_SCOPE, Blob, Conflict, DeviceState, SyncIdentity, SyncRun, VisitAttachment
 from sync import bundle as bundles
@@ -322,6 +323,8 @@ def _check_device(database: Database, transport: Transport, result: SyncResult) 
                 result.copy_back = copy_back
             session.expire(state)
         if identity.key_device != state.device_id:
+            if result.copy_back is None:
+                result.copy_back = fork.opened_as_older_copy(session, identity)
             identity.key_device = state.device_id
             identity.signing_key = crypto.new_signing_key()
         if state.device_id == info["device_id"]:
@@ -410,6 +413,7 @@ def _push(database: Database, transport: Transport, result: SyncResult, progress
                       "这些修改留在本机（如需上报请联系区教育局）。",
             f"{len(refused_now)} changes touch records of another school or of the district ({', '.join(tables)}); "
             "the server does not accept them and they stay on this laptop (contact the district if they matter)."))
+    mark_published(me, pushed)
     return pushed
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -30,13 +31,16 @@ FAST_KDF = keys.KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
 
 
 @pytest.fixture(autouse=True)
-def _fast_kdf_and_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _fast_kdf_and_language(monkeypatch: pytest.MonkeyPatch,
+                           tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     monkeypatch.setattr(keys, "DEFAULT_KDF", FAST_KDF)
     import sync.crypto
 
     monkeypatch.setattr(sync.crypto, "SHARE_KDF", FAST_KDF)
     # One machine id for the whole test run, never the real one in the home folder.
     monkeypatch.setenv("JIAFANG_MACHINE_ID", "test-machine")
+    # And the machine's own records (how far it published each device) in a folder of the test's own.
+    monkeypatch.setenv("JIAFANG_MACHINE_DIR", str(tmp_path_factory.mktemp("machine")))
     for name in ("JIAFANG_PASSWORD", "JIAFANG_USER", "JIAFANG_DATA_DIR"):
         monkeypatch.delenv(name, raising=False)
     set_language("zh")
@@ -89,3 +93,29 @@ def student(database: Database, school: School) -> Student:
 
     with database.write() as session:
         return add_student(session, make_student_input(school.id), today=TODAY)  # type: ignore[arg-type]
+
+
+CopyBack = Callable[[Path, Path], Callable[[], None]]  # (data folder, where to keep the copy) -> put it back
+
+
+@pytest.fixture(params=["folder copied", "disk image restored"])
+def copy_back(request: pytest.FixtureRequest, tmp_path: Path) -> CopyBack:
+    """How the old copy comes back: the data folder alone (the machine still knows how far it published, and
+    the open itself sees the copy is older), or a whole disk image (the machine's own records go back in time
+    too, and the sync finds the fork on the share or server)."""
+    machine = Path(os.environ["JIAFANG_MACHINE_DIR"])
+
+    def take(folder: Path, saved: Path) -> Callable[[], None]:
+        shutil.copytree(folder, saved)
+        if request.param == "disk image restored":
+            shutil.copytree(machine, tmp_path / "saved-machine")
+
+        def put_back() -> None:
+            shutil.rmtree(folder)
+            shutil.copytree(saved, folder)
+            if request.param == "disk image restored":
+                shutil.rmtree(machine)
+                shutil.copytree(tmp_path / "saved-machine", machine)
+        return put_back
+
+    return take

@@ -30,7 +30,7 @@ from app.store import oplog
 from app.store.errors import StoreError, WriterBusy, translate
 from app.store.ids import uuid7
 from app.store.keys import KeyRing, new_data_key
-from app.store.machine import machine_fingerprint
+from app.store.machine import machine_fingerprint, published_seq
 from app.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from app.store.models import MODEL_BY_TABLE
 from app.store.types import utc_text
@@ -277,13 +277,28 @@ def create_folder(data_dir: Path, *, username: str, password: str, display_name:
 
 def _bind_to_machine(database: Database) -> None:
     """A database opened on another machine than the one its device id was made on is a copy: before it
-    writes anything, it takes a new device id, so no op id (device, seq) is ever made twice."""
-    from app.store.models import DeviceState
+    writes anything, it takes a new device id, so no op id (device, seq) is ever made twice.
+
+    So is one whose log ends below what this machine already published of its device (an older copy put back
+    over the live folder, or a second copy of it used beside it): it takes a new device id too, and the
+    device's ops after the end of this log count as another device's, still to come from the share or server
+    (``sync/fork.py`` tells the next sync what happened)."""
+    from app.store.models import DeviceState, SyncPeer
 
     current = machine_fingerprint()
     with database.write() as session:
         state = session.get(DeviceState, 1)
-        if state is None or state.machine == current:
+        if state is None:
+            return
+        if state.machine == current:
+            if published_seq(state.device_id) > state.last_seq:
+                old, agreed = state.device_id, state.last_seq
+                oplog.new_device_id(session)
+                peer = session.get(SyncPeer, old)
+                if peer is None:
+                    session.add(SyncPeer(origin=old, applied_seq=agreed))
+                else:
+                    peer.applied_seq = min(peer.applied_seq, agreed)
             return
         first_open_after_upgrade = state.machine is None
         state.machine = current

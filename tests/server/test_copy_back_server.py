@@ -4,7 +4,6 @@ the server path): both sides' work survives, on SQLite and on PostgreSQL. Driven
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from app.cli import main
 from app.services.roster import edit_household, edit_student
 from app.store.db import open_folder
 from app.store.models import DISTRICT_SCOPE, Household, Student
-from tests.conftest import PASSWORD, TODAY
+from tests.conftest import PASSWORD, TODAY, CopyBack
 from tests.server.conftest import Live, seed_district
 
 
@@ -25,7 +24,8 @@ def _run(capsys: pytest.CaptureFixture[str], folder: Path, *args: str) -> tuple[
 
 
 def test_a_folder_copied_back_keeps_both_sides_work_through_the_server(
-        live: Live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        live: Live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        copy_back: CopyBack) -> None:
     monkeypatch.setenv("JIAFANG_PASSWORD", PASSWORD)
     a, b, saved = tmp_path / "a", tmp_path / "b", tmp_path / "saved"
     for folder in (a, b):
@@ -38,7 +38,7 @@ def test_a_folder_copied_back_keeps_both_sides_work_through_the_server(
         code, out = _run(capsys, folder, "sync", "server", live.url, "--enroll",
                          live.store.new_enrollment_code(DISTRICT_SCOPE), "--quiet")
         assert code == 0, out
-    shutil.copytree(a, saved)
+    put_back = copy_back(a, saved)
 
     def work(folder: Path, class_name: str, household_of: str, **household: str) -> None:
         database = open_folder(folder, None, PASSWORD)
@@ -54,8 +54,7 @@ def test_a_folder_copied_back_keeps_both_sides_work_through_the_server(
     work(a, "甲班", s2, phone="13900000001")
     assert _run(capsys, a, "sync", "server", live.url, "--quiet")[0] == 0
     assert _run(capsys, b, "sync", "server", live.url, "--quiet")[0] == 0
-    shutil.rmtree(a)
-    shutil.copytree(saved, a)  # the old copy back on the same laptop (same machine id)
+    put_back()  # the old copy back on the same laptop (same machine id)
     work(a, "乙班", s3, address="石埠村新址 8 号")
     code, out = _run(capsys, a, "sync", "server", live.url)
     assert code == 0, out
