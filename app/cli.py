@@ -506,7 +506,7 @@ def _sync_passphrase(args: argparse.Namespace) -> str | None:
 
 def cmd_sync_folder(args: argparse.Namespace) -> int:
     from sync.engine import sync_folder
-    from sync.errors import SyncError
+    from sync.errors import PassphraseNeeded, SyncError
 
     if args.revoke and not args.rekey:
         print(_t("jiafang: --revoke 需要与 --rekey 一起使用", "jiafang: --revoke needs --rekey"), file=sys.stderr)
@@ -522,7 +522,7 @@ def cmd_sync_folder(args: argparse.Namespace) -> int:
             result = sync_folder(database, Path(args.path), passphrase,
                                  progress=None if args.quiet else _progress_printer())
         except SyncError as exc:
-            needs_passphrase = passphrase is None and SYNC_PASSPHRASE_ENV in exc.en
+            needs_passphrase = passphrase is None and isinstance(exc, PassphraseNeeded)
             if not (needs_passphrase and sys.stdin is not None and sys.stdin.isatty()):
                 raise
             passphrase = getpass.getpass(_t("同步口令：", "Sync passphrase: "))

@@ -25,7 +25,7 @@ from app.domain.errors import DomainError
 from app.domain.i18n import current_language
 from app.store import clock, oplog
 from app.store.db import Database
-from app.store.errors import StoreError
+from app.store.errors import SQLITE_CONSTRAINT, StoreError, sqlite_code
 from app.store.ids import uuid7
 from app.store.machine import mark_published
 from app.store.migrations import SCHEMA_VERSION
@@ -43,7 +43,7 @@ from app.store.models import (
 )
 from sync import bundle as bundles
 from sync import crypto, fork, keyring
-from sync.errors import BundleError, SyncError
+from sync.errors import BundleError, PassphraseNeeded, SyncError
 from sync.folder import FolderShare, ShareWriteError, write_once
 
 Progress = Callable[[str, float], None]
@@ -166,8 +166,9 @@ def _join(database: Database, share: FolderShare, passphrase: str | None, result
         identity = session.get(SyncIdentity, 1)
         if meta is None:
             if not passphrase:
-                raise SyncError("这是一个新的同步文件夹：请设置同步口令（JIAFANG_SYNC_PASSPHRASE）以建立它。",
-                                "This is a new share: give a sync passphrase (JIAFANG_SYNC_PASSPHRASE) to create it.")
+                raise PassphraseNeeded("这是一个新的同步文件夹：请设置同步口令（JIAFANG_SYNC_PASSPHRASE）以建立它。",
+                                       "This is a new share: give a sync passphrase (JIAFANG_SYNC_PASSPHRASE) to "
+                                       "create it.")
             if len(passphrase) < keyring.MIN_PASSPHRASE:
                 raise SyncError("同步口令至少需要 8 个字符。", "The sync passphrase needs at least 8 characters.")
             if identity is None:
@@ -194,8 +195,8 @@ def _join(database: Database, share: FolderShare, passphrase: str | None, result
                                 "This share belongs to another deployment; this laptop cannot sync with it.")
         else:
             if not passphrase:
-                raise SyncError("第一次使用这个同步文件夹需要同步口令（JIAFANG_SYNC_PASSPHRASE）。",
-                                "Joining this share needs its passphrase (JIAFANG_SYNC_PASSPHRASE).")
+                raise PassphraseNeeded("第一次使用这个同步文件夹需要同步口令（JIAFANG_SYNC_PASSPHRASE）。",
+                                       "Joining this share needs its passphrase (JIAFANG_SYNC_PASSPHRASE).")
             content_key, later = keyring.open_share(records, meta, passphrase, deployment)
             session.add(SyncIdentity(id=1, deployment_id=deployment, content_key=content_key,
                                      signing_key=crypto.new_signing_key(), key_device=_state(session).device_id))
@@ -425,7 +426,7 @@ def _apply_file(database: Database, deployment: str, ring: keyring.KeyRing, bund
                                 "the bundle contradicts changes already held (forged?); set aside."))
         return "rejected"
     except StoreError as exc:
-        if isinstance(exc.__cause__, IntegrityError) or "constraint" in exc.en.lower():
+        if isinstance(exc.__cause__, IntegrityError) or sqlite_code(exc) == SQLITE_CONSTRAINT:
             return "wait"
         raise
     result.received_ops += applied_result.applied

@@ -67,3 +67,26 @@ def test_a_bounded_wait_for_a_busy_writer_says_so_and_writes_nothing(database: D
     with database.write(wait=0.05) as session:  # free again: the same call goes through
         add_student(session, make_student_input(school.id), today=TODAY)
     assert dump(database) != before
+
+
+def test_errors_are_told_apart_by_sqlite_code_not_by_wording(tmp_path: object) -> None:
+    """A real read-only database and a real constraint each get their message from SQLite's result code; text
+    that merely reads like one (a message that mentions "locked") is not taken for it."""
+    import sqlcipher3
+
+    from app.store.errors import SQLITE_CONSTRAINT, SQLITE_READONLY, translate
+
+    connection = sqlcipher3.connect(":memory:")
+    connection.execute("CREATE TABLE t (a UNIQUE)")
+    connection.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(sqlcipher3.IntegrityError) as constraint:
+        connection.execute("INSERT INTO t VALUES (1)")
+    error = translate(constraint.value)
+    assert error.sqlite_code == SQLITE_CONSTRAINT and "数据不一致" in error.zh
+    connection.execute("PRAGMA query_only = ON")
+    with pytest.raises(sqlcipher3.OperationalError) as readonly:
+        connection.execute("INSERT INTO t VALUES (2)")
+    error = translate(readonly.value)
+    assert error.sqlite_code == SQLITE_READONLY and "只读" in error.zh
+    error = translate(RuntimeError("the table is locked in the cupboard"))
+    assert error.sqlite_code is None and "正被另一个程序使用" not in error.zh and "数据库出错" in error.zh
