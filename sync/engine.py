@@ -73,6 +73,9 @@ class SyncResult:
     deferred_ops: int = 0  # own routine audit events left for a later bundle (see _push)
     copy_back: fork.CopyBack | None = None  # this database was an older copy put back (sync/fork.py)
     passphrase_unused: bool = False  # given to a laptop that had joined, and not the share's passphrase
+    photos_awaited: int = 0  # photos and signatures of records here that no share or server has brought yet
+    refused_kept: int = 0  # own changes the server refused at an earlier sync, still only on this laptop
+    photos_kept: int = 0  # photos the server would not take (their record is outside this laptop's scope)
 
     @property
     def ok(self) -> bool:
@@ -114,6 +117,18 @@ class SyncResult:
         for name in self.waiting:
             out.append(f"{name} 需要等其他设备的数据到达后再导入。" if zh else
                        f"{name} waits for another device's records to arrive first.")
+        if self.photos_awaited:
+            out.append(f"有 {self.photos_awaited} 张照片或签名还没有到达：拍摄它们的电脑同步之后才会传来。" if zh else
+                       f"{self.photos_awaited} photos or signatures have not arrived yet: they come once the "
+                       "laptop that took them has synced.")
+        if self.refused_kept:
+            out.append(f"有 {self.refused_kept} 条修改之前被服务器拒收（涉及其他学校或学区的记录），仍只保存在本机。"
+                       if zh else f"{self.refused_kept} changes the server refused at an earlier sync (records of "
+                       "another school or of the district) are still kept only on this laptop.")
+        if self.photos_kept:
+            out.append(f"有 {self.photos_kept} 张照片或签名服务器不接受（所属记录不在本机的范围内），仍只保存在本机。"
+                       if zh else f"{self.photos_kept} photos or signatures were not accepted by the server (their "
+                       "records are outside this laptop's scope); they are kept only on this laptop.")
         if self.write_problem:
             out.append(self.write_problem[0] if zh else self.write_problem[1])
         if self.future_ops:
@@ -599,7 +614,8 @@ def _blobs(database: Database, share: FolderShare, result: SyncResult) -> None:
         try:
             raw = path.read_bytes()
         except OSError:
-            continue  # not there yet: the laptop that took the photo has not synced it
+            result.photos_awaited += 1  # not there yet: the laptop that took the photo has not synced it
+            continue
         opened = _open_blob(ring, sha, raw)
         if opened is None or b"\n" not in opened:
             result.rejected.append((path.name, "照片文件已损坏或被改动。", "the photo file is damaged or altered."))

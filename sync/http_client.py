@@ -406,6 +406,7 @@ def _push(database: Database, transport: Transport, result: SyncResult, progress
         pushed = ops[-1].seq
         with database.write() as session:
             _save_state(session, pushed_seq=pushed)
+    result.refused_kept = len(refused - refused_now)
     if refused_now:
         tables = sorted({op.tbl for op in ops if op.seq in refused_now})
         result.rejected.append((
@@ -548,14 +549,16 @@ def _blobs(database: Database, transport: Transport, result: SyncResult) -> None
         except ServerRefused as exc:
             if exc.status != 403:
                 raise
-            continue  # the photo's record was refused by the server (outside this school): it stays here
+            result.photos_kept += 1  # the photo's record was refused by the server (outside this school)
+            continue
         result.blobs_sent += 1
     for sha in sorted(wanted - set(held)):
         try:
             raw = transport.request("GET", f"/v1/blobs/{sha}")
         except ServerRefused as exc:
             if exc.status == 404:
-                continue  # not there yet: the laptop that took the photo has not synced it
+                result.photos_awaited += 1  # not there yet: the laptop that took the photo has not synced it
+                continue
             raise
         opened = crypto.unseal(identity.content_key, raw[:12], raw[12:], sha.encode("ascii"))
         if opened is None or b"\n" not in opened:

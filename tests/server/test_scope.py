@@ -255,3 +255,21 @@ def test_grants_cover_reference_data_for_everyone(live: Live,
     assert {tables[r] for r in everyone} == {"township", "school", "campaign"}
     assert seeded.school_a in everyone and seeded.campaign in everyone
     json.dumps(sorted(everyone))
+
+
+def test_refused_changes_are_said_at_every_sync_not_only_the_first(
+        live: Live, district: tuple[District, Laptop, Laptop, Laptop]) -> None:
+    """A school laptop's change to district data is refused and kept on the laptop; the later syncs still say
+    that it is there and only there, rather than dropping the matter after the first."""
+    from app.services.places import add_township
+
+    seeded, d, a, b = district
+    with a.database.write() as session:
+        add_township(session, code="450107999", name="新设街道")
+    first = sync_server(a.database, live.url)
+    assert any("服务器不接受" in line for line in first.lines("zh")) and first.refused_kept == 0
+    later = sync_server(a.database, live.url)
+    assert later.refused_kept >= 1
+    assert any("之前被服务器拒收" in line and "仍只保存在本机" in line for line in later.lines("zh"))
+    with a.database.read() as session:  # nothing was dropped on the laptop
+        assert session.scalars(select(Township).where(Township.name == "新设街道")).one() is not None

@@ -181,6 +181,28 @@ def test_photos_travel_as_encrypted_blobs(database: Database, student: Student, 
         assert session.scalars(select(Blob.data)).one() == photo
 
 
+def test_a_photo_that_has_not_arrived_is_said_not_waited_on_silently(database: Database, student: Student,
+                                                                       laptop_b: Database, share: Path) -> None:
+    """The record came, its photo did not (the stick was pulled before the photo was copied): the sync says so
+    each time until it comes, and takes it in when it does."""
+    photo = b"\x89PNG\r\n\x1a\n" + os.urandom(2000)
+    with database.write() as session:
+        visit = start_visit(session, student.id, visited_on=TODAY, today=TODAY)
+        add_attachment(session, visit.id, "photo", photo, "image/png")
+    assert sync_folder(database, share, PASSPHRASE).blobs_sent == 1
+    [blob_file] = (share / "blobs").rglob("*.blob")
+    kept = blob_file.read_bytes()
+    blob_file.unlink()
+    for _ in range(2):
+        result = sync_folder(laptop_b, share, PASSPHRASE)
+        assert result.ok and result.photos_awaited == 1
+        assert "有 1 张照片或签名还没有到达" in "\n".join(result.lines("zh"))
+    blob_file.write_bytes(kept)
+    result = sync_folder(laptop_b, share, PASSPHRASE)
+    assert (result.blobs_received, result.photos_awaited) == (1, 0)
+    assert not any("还没有到达" in line for line in result.lines("zh"))
+
+
 def test_a_copied_database_takes_a_new_device_id(database: Database, student: Student, share: Path,
                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
