@@ -3,7 +3,11 @@ of the same file plus a raw ``executemany`` of its rows into one plain SQLite ta
 the import's peak memory, which must stay flat: the peak RSS of importing N rows against importing N/5 rows
 (20,000 for 100,000), and against a bare read-only parse of the N-row file in the same setting.
 
-    python -m bench.import_roster [N] [--small M] [--no-memory]
+    python -m bench.import_roster [N] [--small M] [--no-memory] [--reimport]
+
+``--reimport`` also measures, in one fresh process, a newer export of the same N students imported over the
+first (every 10th guardian's phone new, every 50th family moved: issue 14's re-import, which compares each
+known student's household and guardian too) against the first import of the file in that same process.
 
 Each import, and the bare parse, runs in a fresh process of its own (spawned, so nothing of this process's file
 writing or baseline is in it) that creates the data folder and the schools first; its peak is VmHWM from
@@ -35,8 +39,9 @@ TIME_BOUND = 3.0
 PEAK_BOUND = 1.3  # the N-row import's peak over the N/5-row import's
 
 
-def write_roster(path: Path, count: int) -> None:
-    """A registry-style export with a title row, written streaming (openpyxl write-only)."""
+def write_roster(path: Path, count: int, *, newer: bool = False) -> None:
+    """A registry-style export with a title row, written streaming (openpyxl write-only). ``newer``: the same
+    students a term later, every 10th with a new phone and every 50th at a new address."""
     import openpyxl
 
     from app.domain.identity import make_id_number
@@ -58,7 +63,9 @@ def write_roster(path: Path, count: int) -> None:
             index + 1, school, code, f"{CN_GRADES[grade - 1]}年级", f"{1 + index % 6}班",
             surname + GIVEN[(index * 7) % len(GIVEN)] + GIVEN[(index * 11) % len(GIVEN)], "男" if male else "女",
             birth.isoformat(), "壮族" if index % 3 else "汉族", "居民身份证", id_number, "G" + id_number,
-            surname + GIVEN[(index * 13) % len(GIVEN)], "父亲", f"138{index:08d}", f"西乡塘区石埠街道{index % 97}号",
+            surname + GIVEN[(index * 13) % len(GIVEN)], "父亲",
+            f"139{index:08d}" if newer and index % 10 == 0 else f"138{index:08d}",
+            f"西乡塘区坛洛镇{index % 89}号" if newer and index % 50 == 0 else f"西乡塘区石埠街道{index % 97}号",
             "广西南宁市西乡塘区", "是" if index % 12 == 0 else "否", "否", "否", "走读"])
     workbook.save(path)
 
@@ -90,7 +97,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
-def child(mode: str, path: str, data_dir: str, results: Any) -> None:
+def child(mode: str, path: str, data_dir: str, results: Any, newer: str | None = None) -> None:
     """In a fresh process: a data folder with the schools, then (b) plan_import + apply_import of the file in one
     write transaction (``mode`` "import"), or only openpyxl's read-only parse of it (``mode`` "parse")."""
     from app.services import places
@@ -121,15 +128,23 @@ def child(mode: str, path: str, data_dir: str, results: Any) -> None:
         figures.update(added=result.added, rejected=plan.counts.rejected, plan_s=planned - started,
                        apply_s=applied - planned, commit_s=time.perf_counter() - applied)
     figures["seconds"] = time.perf_counter() - started
+    if mode == "reimport" and newer is not None:
+        again = time.perf_counter()
+        with database.write() as session:
+            plan = plan_import(session, Path(newer), today=TODAY)
+            result = apply_import(session, plan, skip_invalid=False)
+        figures.update(reimport_s=time.perf_counter() - again, changed=result.changed,
+                       unchanged=result.unchanged)
     database.close()
     figures.update(rss_before_mb=rss_before, peak_rss_mb=peak_mb())
     results.put(figures)
 
 
-def in_child(mode: str, path: Path, data_dir: Path) -> dict[str, float]:
+def in_child(mode: str, path: Path, data_dir: Path, newer: Path | None = None) -> dict[str, float]:
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    process = context.Process(target=child, args=(mode, str(path), str(data_dir), results))
+    process = context.Process(target=child, args=(mode, str(path), str(data_dir), results,
+                                                  None if newer is None else str(newer)))
     process.start()
     figures: dict[str, float] = results.get()
     process.join()
@@ -143,7 +158,8 @@ def imported(path: Path, data_dir: Path, count: int) -> dict[str, float]:
     return figures
 
 
-def run(count: int = 100_000, *, small: int | None = None, memory: bool = True) -> dict[str, float]:
+def run(count: int = 100_000, *, small: int | None = None, memory: bool = True,
+        reimport: bool = False) -> dict[str, float]:
     small = small or max(count // 5, 1)
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -171,6 +187,16 @@ def run(count: int = 100_000, *, small: int | None = None, memory: bool = True) 
                 "big_over_parse_mb": big["peak_rss_mb"] - parse["peak_rss_mb"],
                 "small_over_parse_mb": little["peak_rss_mb"] - parse["peak_rss_mb"],
             })
+        if reimport:
+            newer = base / "学籍导出_下学期.xlsx"
+            write_roster(newer, count, newer=True)
+            both = in_child("reimport", path, base / "data_reimport", newer)
+            expected = len(range(0, count, 10))  # every 50th is among them (its phone and its address)
+            if both["changed"] != expected:
+                raise SystemExit(f"the re-import did not change every changed family: {both}")
+            figures.update({"reimport_first_s": both["seconds"], "reimport_s": both["reimport_s"],
+                            "reimport_changed": both["changed"],
+                            "ratio_reimport_over_import": both["reimport_s"] / both["seconds"]})
         return figures
 
 
@@ -180,8 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", type=int, default=None,
                         help="rows of the small import the peak memory is compared with (default rows / 5)")
     parser.add_argument("--no-memory", action="store_true", help="measure the time only")
+    parser.add_argument("--reimport", action="store_true", help="also measure a newer export imported over it")
     args = parser.parse_args(argv)
-    figures = run(args.rows, small=args.small, memory=not args.no_memory)
+    figures = run(args.rows, small=args.small, memory=not args.no_memory, reimport=args.reimport)
     for name, value in figures.items():
         print(f"{name:26} {value:10.3f}")
     print(f"time: {figures['ratio_b_over_a']:.2f}x (bound {TIME_BOUND:g}x)", file=sys.stderr)
