@@ -324,10 +324,15 @@ class ServerStore:
             raise ServerError(400, "bad_key", "设备公钥格式不对。", "The device's public key is malformed.")
         token = secrets.token_urlsafe(TOKEN_BYTES)
         deployment_id, content_key = self.deployment
+        codes = schema.enrollment_codes
         with self.write() as conn:
-            row = conn.execute(select(schema.enrollment_codes).where(
-                schema.enrollment_codes.c.code_hash == _hash(normalise_code(code)))).first()
-            if row is None or row.used_at is not None or row.expires_at < now_text():
+            # Spent in one statement: of simultaneous enrolls with one code, exactly one finds it unused (on
+            # PostgreSQL the others wait for the row and then see it used; on SQLite the write lock orders them).
+            now = now_text()
+            row = conn.execute(codes.update().where(
+                codes.c.code_hash == _hash(normalise_code(code)), codes.c.used_at.is_(None), codes.c.expires_at >= now)
+                .values(used_at=now, device_id=device_id).returning(codes.c.scope)).first()
+            if row is None:
                 raise ServerError(403, "bad_code", "登记码无效、已用过或已过期。请向区教育局索取新的登记码。",
                                   "The enrollment code is wrong, used or expired; ask the district for a new one.")
             held = conn.execute(select(schema.devices).where(schema.devices.c.id == device_id)).first()
@@ -340,8 +345,6 @@ class ServerStore:
                 conn.execute(schema.devices.insert().values(id=device_id, created_at=now_text(), **values))
             else:  # a revoked laptop enrolled again with a new code from the district
                 conn.execute(schema.devices.update().where(schema.devices.c.id == device_id).values(**values))
-            conn.execute(schema.enrollment_codes.update().where(
-                schema.enrollment_codes.c.code_hash == row.code_hash).values(used_at=now_text(), device_id=device_id))
         return Enrolled(device_id, token, row.scope, deployment_id, content_key)
 
     def device_for_token(self, token: str | None) -> Device:
