@@ -353,21 +353,35 @@ class ServerStore:
                               "No device token: enroll this laptop with an enrollment code first.")
         with self.read() as conn:
             row = conn.execute(select(schema.devices).where(schema.devices.c.token_hash == _hash(token))).first()
+            handed_on = row is None and conn.execute(select(schema.devices.c.id).where(
+                schema.devices.c.token_hash == _handed_on(_hash(token)))).first() is not None
+        if handed_on:
+            raise _handed_on_error()
         if row is None:
             raise ServerError(401, "bad_token", "设备令牌不对。请用新的登记码重新登记。",
                               "The device token is not valid; enroll again with a new code.")
         if row.revoked:
-            raise ServerError(401, "revoked", "这台电脑的同步权限已被区教育局撤销。如需恢复，请索取新的登记码。",
-                              "This laptop's access was revoked by the district; ask for a new enrollment code.")
+            raise _revoked()
         return Device(row.id, row.name, row.scope, bytes(row.public_key), bool(row.revoked))
 
     def rekey(self, device: Device, *, new_device_id: str, public_key: bytes, name: str | None) -> Enrolled:
-        """A copied or restored database took a new device id: register it under the same scope, new token."""
+        """A copied or restored database took a new device id: register it under the same scope with a new token,
+        which replaces the one asking. The old token stops working in the same transaction, so a token can hand
+        its access on once, never multiply it (and revoking any id of the line ends the live token)."""
         if len(public_key) != 32:
             raise ServerError(400, "bad_key", "设备公钥格式不对。", "The device's public key is malformed.")
         token = secrets.token_urlsafe(TOKEN_BYTES)
         try:
             with self.write() as conn:
+                # The old token's hash gives way to a mark no token hashes to, by which the old token is later
+                # told apart from a wrong one. Conditional on the hash read, so of two rekeys at once one wins.
+                held = conn.execute(select(schema.devices.c.token_hash).where(
+                    schema.devices.c.id == device.id, schema.devices.c.revoked.is_(False))).scalar()
+                spent = 0 if held is None else conn.execute(schema.devices.update().where(
+                    schema.devices.c.id == device.id, schema.devices.c.token_hash == held,
+                    schema.devices.c.revoked.is_(False)).values(token_hash=_handed_on(held))).rowcount
+                if spent != 1:
+                    raise _revoked() if held is None else _handed_on_error()
                 conn.execute(schema.devices.insert().values(
                     id=new_device_id, name=name, scope=device.scope, public_key=public_key,
                     token_hash=_hash(token), revoked=False, created_at=now_text(), replaces=device.id))
@@ -378,13 +392,23 @@ class ServerStore:
         return Enrolled(new_device_id, token, device.scope, deployment_id, content_key)
 
     def revoke(self, device_id: str) -> str:
-        """Revoke a device's token (a unique prefix of its id will do); returns the full id."""
+        """Revoke a device (a unique prefix of its id will do) and every id it was re-keyed from or to (the same
+        laptop's database under another id after a copy or restore): no token of it works any more. Returns the
+        full id."""
+        devices = schema.devices
         with self.write() as conn:
-            found = list(conn.scalars(select(schema.devices.c.id).where(
-                schema.devices.c.id.startswith(device_id.strip(), autoescape=True))))
+            found = list(conn.scalars(select(devices.c.id).where(
+                devices.c.id.startswith(device_id.strip(), autoescape=True))))
             if len(found) != 1 or not device_id.strip():
                 raise SyncError(f"找不到唯一的设备 {device_id}。", f"No single device matches {device_id}.")
-            conn.execute(schema.devices.update().where(schema.devices.c.id == found[0]).values(revoked=True))
+            links = conn.execute(select(devices.c.id, devices.c.replaces).where(devices.c.replaces.is_not(None))).all()
+            line, grown = {found[0]}, True
+            while grown:
+                before = len(line)
+                line |= {new for new, old in links if old in line} | {old for new, old in links if new in line}
+                grown = len(line) > before
+            for chunk in _chunks(sorted(line)):
+                conn.execute(devices.update().where(devices.c.id.in_(chunk)).values(revoked=True))
         return found[0]
 
     def devices(self) -> list[dict[str, Any]]:
@@ -706,6 +730,24 @@ class ServerStore:
 
 grants_c = schema.grants.c
 refs_c = schema.row_refs.c
+
+
+def _handed_on(token_hash: str) -> str:
+    """What a re-keyed device's token hash becomes: the hash of a string no token is (tokens are base64url)."""
+    return _hash(f"handed-on:{token_hash}")
+
+
+def _handed_on_error() -> ServerError:
+    return ServerError(401, "replaced",
+                       "这台电脑的设备令牌已交给它的数据副本（复制或恢复的数据文件夹），不能再用。本机的修改都还在："
+                       "请向区教育局索取新的登记码重新登记后再同步。",
+                       "This laptop's device token was handed on to a copy of its data folder and no longer works. "
+                       "Nothing on this laptop is lost: enroll again with a new code, then sync.")
+
+
+def _revoked() -> ServerError:
+    return ServerError(401, "revoked", "这台电脑的同步权限已被区教育局撤销。如需恢复，请索取新的登记码。",
+                       "This laptop's access was revoked by the district; ask for a new enrollment code.")
 
 
 def _is_sha(value: str) -> bool:

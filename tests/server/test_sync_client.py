@@ -23,7 +23,7 @@ from app.store.db import Database, open_folder
 from app.store.models import DISTRICT_SCOPE, Blob, Op, Student, Visit
 from sync.engine import pending_changes, sync_folder
 from sync.errors import SyncError
-from sync.http_client import Transport, sync_server
+from sync.http_client import ServerRefused, Transport, sync_server
 from sync.server.materialised import Materialised
 from sync.server.store import Device, ServerStore
 from tests.conftest import PASSWORD, TODAY
@@ -195,10 +195,19 @@ def test_a_copied_database_never_reuses_op_ids(live: Live, laptops: Callable[[st
         restored = open_folder(tmp_path / "restored", "teacher", PASSWORD)
     finally:
         restored.close()
-    assert sync_server(original, live.url).ok
+    # The restored copy took the token over (a token is handed on, never multiplied): the original is told so
+    # and keeps its work until it enrolls again with a new code.
+    with pytest.raises(ServerRefused) as handed_on:
+        sync_server(original, live.url)
+    assert handed_on.value.code == "replaced" and "新的登记码" in handed_on.value.zh
+    with original.write() as session:
+        edit_student(session, seeded.students_a[0], registered_poor=True, today=TODAY)
+    again = sync_server(original, live.url, enroll_code=live.store.new_enrollment_code(seeded.school_a))
+    assert again.ok and again.sent_ops >= 1, again.lines("en")
     assert sync_server(bureau, live.url).ok
     with bureau.read() as session:
         classes = [session.get(Student, s).class_name for s in seeded.students_a]  # type: ignore[union-attr]
+        assert session.get(Student, seeded.students_a[0]).registered_poor  # type: ignore[union-attr]
     assert classes == ["5班", "9班", "7班"]
     assert len({d["id"] for d in live.store.devices()}) == 4
     original.close()
