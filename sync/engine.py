@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +49,7 @@ from sync.folder import FolderShare, ShareWriteError, write_once
 
 Progress = Callable[[str, float], None]
 OPS_PER_BUNDLE = 5000
+log = logging.getLogger("jiafang.sync")
 
 
 @dataclass
@@ -76,6 +78,17 @@ class SyncResult:
     photos_awaited: int = 0  # photos and signatures of records here that no share or server has brought yet
     refused_kept: int = 0  # own changes the server refused at an earlier sync, still only on this laptop
     photos_kept: int = 0  # photos the server would not take (their record is outside this laptop's scope)
+    ops_set_aside: list[tuple[str, str]] = field(default_factory=list)  # (op id, why): values no column holds
+
+    def note_set_aside(self, found: Sequence[tuple[oplog.OpRecord, str]]) -> None:
+        """Ops another device made whose values cannot be stored (app.store.values): kept out, said, logged."""
+        known = {key for key, _ in self.ops_set_aside}
+        for op, why in found:
+            if op.key in known:  # met again in this sync (a page retried row by row, a pending op retried)
+                continue
+            known.add(op.key)
+            log.warning("set aside op %s (%s %s): %s", op.key, op.tbl, op.row_id, why)
+            self.ops_set_aside.append((op.key, why))
 
     @property
     def ok(self) -> bool:
@@ -112,6 +125,13 @@ class SyncResult:
             out.append("本机数据库是复制或恢复来的，已改用新的设备编号，以免与原设备混淆。" if zh else
                        "This database was copied or restored; it now uses a new device id so it is not "
                        "mistaken for the original.")
+        if self.ops_set_aside:
+            devices = "、".join(sorted({key.split(":")[0][:8] for key, _ in self.ops_set_aside}))
+            n, why = len(self.ops_set_aside), self.ops_set_aside[0][1]
+            out.append(f"已搁置 {n} 条无法保存的变更（来自设备 {devices}；例如 {why}），其余照常同步。"
+                       "请区教育局检查这台设备。" if zh else
+                       f"Set aside {n} changes whose values cannot be stored (from device {devices}; e.g. {why}); "
+                       "everything else synced. The district should check that device.")
         for name, msg_zh, msg_en in self.rejected:
             out.append(f"已搁置 {name}：{msg_zh}" if zh else f"Set aside {name}: {msg_en}")
         for name in self.waiting:
@@ -446,6 +466,7 @@ def _apply_file(database: Database, deployment: str, ring: keyring.KeyRing, bund
         raise
     result.received_ops += applied_result.applied
     result.future_ops += applied_result.future_ops
+    result.note_set_aside(applied_result.set_aside)
     result.applied_bundles += 1
     return "applied"
 

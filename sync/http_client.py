@@ -450,6 +450,7 @@ def _apply_page(database: Database, ops: list[oplog.OpRecord], cursor: int, resu
                         "receiving stopped.") from None
     result.received_ops += applied.applied
     result.future_ops += applied.future_ops
+    result.note_set_aside(applied.set_aside)
 
 
 def _apply_carefully(database: Database, ops: list[oplog.OpRecord], *, cursor: int | None) -> oplog.ApplyResult:
@@ -478,6 +479,7 @@ def _apply_carefully(database: Database, ops: list[oplog.OpRecord], *, cursor: i
             raw.execute("RELEASE row_apply")
             total.applied += done.applied
             total.future_ops += done.future_ops
+            total.set_aside.extend(done.set_aside)
         if session.scalar(select(func.count()).select_from(pending_ops)):
             session.execute(pending_ops.delete().where(pending_ops.c.origin == bindparam("o"),
                                                        pending_ops.c.seq == bindparam("s")),
@@ -503,6 +505,7 @@ def _retry_pending(database: Database, result: SyncResult) -> None:
         ops.append(oplog.OpRecord(row.origin, int(row.seq), int(hlc), tbl, row_id, scope, data, prev, user))
     done = _apply_carefully(database, ops, cursor=None)
     result.received_ops += done.applied
+    result.note_set_aside(done.set_aside)
     with database.read() as session:
         left = session.scalar(select(func.count()).select_from(pending_ops)) or 0
     if left:

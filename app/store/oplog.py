@@ -28,6 +28,7 @@ from sqlalchemy import Boolean
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
+from app.store import values as column_values
 from app.store.clock import HybridClock
 from app.store.ids import uuid7
 from app.store.models import MODEL_BY_TABLE, Synced
@@ -554,6 +555,9 @@ class ApplyResult:
     duplicates: int = 0
     rows: int = 0
     future_ops: int = 0  # ops stamped more than a day ahead of our clock: accepted, flagged for review
+    #: Ops whose values their columns cannot hold (:mod:`app.store.values`), with why: not stored, so one
+    #: bad op from anywhere stops nothing else; the sync says so.
+    set_aside: list[tuple[OpRecord, str]] = field(default_factory=list)
 
 
 class OpMismatch(Exception):
@@ -578,6 +582,10 @@ def apply_remote(session: Session, ops: Iterable[OpRecord]) -> ApplyResult:
             raise OpMismatch(f"unknown table {op.tbl!r}")
         if op.tbl in APPEND_ONLY and op.prev is not None:
             raise OpMismatch(f"op {op.key} edits an append-only {op.tbl} row")
+        problem = column_values.op_problem(op.tbl, op.row_id, op.scope, op.data)
+        if problem:
+            result.set_aside.append((op, problem))
+            continue
         by_device[op.device_id][op.seq] = op
     new_ops: list[OpRecord] = []
     for device_id, by_seq in by_device.items():

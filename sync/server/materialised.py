@@ -118,8 +118,10 @@ class Materialised:
             if batch:
                 try:
                     cur.execute("SAVEPOINT batch")
-                    oplog.apply_remote(session, [op for _, op in batch])
+                    done = oplog.apply_remote(session, [op for _, op in batch])
                     cur.execute("RELEASE batch")
+                    for op, why in done.set_aside:  # stored by an older server, before it checked values
+                        log.warning("the dashboard's copy set aside op %s (%s %s): %s", op.key, op.tbl, op.row_id, why)
                 except Exception:  # noqa: BLE001 - one bad row must not stop the dashboard: apply row by row
                     cur.execute("ROLLBACK TO batch")
                     cur.execute("RELEASE batch")

@@ -277,7 +277,7 @@ def test_received_new_rows_are_stored_as_their_create_ops_say(tmp_path: Path, sc
     and absent fields must come out exactly as a rebuild from the log makes them."""
     with database.write() as session:
         oplog.create_many(session, Household, [
-            {"scope": school.id, "head_name": "韦大山", "hardship": ["registered_poor", "low_income"]},
+            {"scope": school.id, "head_name": "韦大山", "hardship": ["registered_poor", "dibao"]},
             {"scope": school.id, "head_name": "黄二", "phone": None, "hardship": []}])
         first_id = add_student(session, make_student_input(school.id), today=TODAY).id
         edit_student(session, first_id, class_name="5班", today=TODAY)  # create + edit: the merge path
