@@ -31,7 +31,7 @@ from app.store.migrations import SCHEMA_VERSION
 from app.store.models import Conflict, School
 from sync import crypto
 from sync.errors import BundleError
-from sync.server.dashboard import compute, dashboard_page, login_page
+from sync.server.dashboard import PART_NAMES, Figures, compute, dashboard_page, login_page
 from sync.server.materialised import Materialised
 from sync.server.store import MIN_CLIENT_SCHEMA, Device, ServerError, ServerStore, default_url
 
@@ -370,7 +370,12 @@ def create_app(store: ServerStore, *, cache_dir: Path, max_body: int = MAX_BODY,
         if user.role != "district" and not school_id:
             return HTMLResponse(login_page("这个账号没有指定学校。This account has no school."), status_code=403)
         with found.session() as session:
-            figures = compute(session, campaign_code=campaign, school_id=school_id, today=date.today())
+            try:
+                figures = compute(session, campaign_code=campaign, school_id=school_id, today=date.today())
+            except Exception:  # noqa: BLE001 - the page still answers, says what is missing; the log says why
+                log.exception("the dashboard could not compute its figures")
+                session.rollback()
+                figures = Figures([], None, unavailable=list(PART_NAMES))
             label = "全区 whole district" if school_id is None else (
                 session.scalar(select(School.name).where(School.id == school_id)) or school_id)
         figures.as_of_cursor = found.cursor

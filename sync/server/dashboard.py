@@ -20,10 +20,12 @@ Figures (all counted from the records the laptops synced, over the records of th
 from __future__ import annotations
 
 import html
+import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -42,6 +44,12 @@ from app.store.models import (
     Township,
     Visit,
 )
+
+log = logging.getLogger("jiafang.server")
+T = TypeVar("T")
+Counts = dict[str, int]  # per school id
+FourCounts = tuple[Counts, Counts, Counts, Counts]
+NO_COUNTS: FourCounts = ({}, {}, {}, {})
 
 ON_ROLL = (StudentStatus.IN_SCHOOL.value, StudentStatus.HOME_TEACHING.value, StudentStatus.SUSPENDED.value,
            StudentStatus.DROPPED_OUT.value)
@@ -90,6 +98,24 @@ class Figures:
     total: Line = field(default_factory=lambda: Line("合计 Total"))
     as_of_cursor: int = 0
     app_rules: bool = False  # warnings from the app's warning service (else the three rules of this module)
+    unavailable: list[str] = field(default_factory=list)  # parts that could not be computed (logged), for the note
+
+
+#: The page's parts, as its note names them when one could not be computed.
+PART_NAMES = {"warnings": ("预警", "warnings"), "counts": ("在籍、辍学与个案", "roll, dropouts and cases"),
+              "campaign": ("专项行动的家访与劝返", "the campaign's visits and returns")}
+
+
+def _part(session: Session, figures: Figures, part: str, work: Callable[[], T], fallback: T) -> T:
+    """One part of the figures; a part that fails (a record no check caught) is logged and left out, so
+    the page shows everything else instead of answering 500 to everyone."""
+    try:
+        return work()
+    except Exception:  # noqa: BLE001 - any failure of one part; the log keeps the traceback for the technician
+        log.exception("the dashboard could not compute its %s", part)
+        session.rollback()
+        figures.unavailable.append(part)
+        return fallback
 
 
 def _app_warnings(session: Session, *, today: date, school_id: str | None) -> dict[str, int] | None:
@@ -129,7 +155,9 @@ def compute(session: Session, *, campaign_code: str | None, school_id: str | Non
                 Campaign.deleted.is_(False), Campaign.starts_on <= today, Campaign.ends_on >= today)).first()
             chosen = (current.code, current.name) if current else campaigns[0]
     figures = Figures(campaigns, chosen)
-    app_warnings = _app_warnings(session, today=today, school_id=school_id)
+    no_warnings: Counts | None = {}  # failed: the app's rules apply, but count nothing
+    app_warnings = _part(session, figures, "warnings",
+                         lambda: _app_warnings(session, today=today, school_id=school_id), no_warnings)
     figures.app_rules = app_warnings is not None
     camp = session.scalars(select(Campaign).where(Campaign.code == chosen[0])).first() if chosen else None
 
@@ -138,57 +166,70 @@ def compute(session: Session, *, campaign_code: str | None, school_id: str | Non
         schools_q = schools_q.where(School.id == school_id)
     schools = list(session.scalars(schools_q))
     townships = {t.id: t.name for t in session.scalars(select(Township))}
-    live_student = and_(Student.deleted.is_(False))
-    students = _count_by(session, Student.school_id, live_student, Student.status.in_(ON_ROLL))
-    dropped = _count_by(session, Student.school_id, live_student, Student.status == StudentStatus.DROPPED_OUT.value)
-    year_dropouts = _count_by(
-        session, Student.school_id, RegistryChange.deleted.is_(False),
-        RegistryChange.change_type == RegistryChangeType.DROPOUT.value,
-        RegistryChange.effective_on >= school_year_start(today),
-        select_from=RegistryChange.__table__.join(Student.__table__, Student.id == RegistryChange.student_id))
-    open_cases = _count_by(session, DropoutCase.school_id, DropoutCase.deleted.is_(False),
-                           DropoutCase.status.in_(OPEN_CASE))
     own_rules = app_warnings is None
     warnings: dict[str, int] = defaultdict(int, app_warnings or {})
-    stalled_since = today - timedelta(days=STALL_DAYS)
-    last_attempt = (select(PersuasionAttempt.case_id, func.max(PersuasionAttempt.attempted_on).label("last"))
-                    .where(PersuasionAttempt.deleted.is_(False)).group_by(PersuasionAttempt.case_id).subquery())
-    for school, detected, last in session.execute(
-            select(DropoutCase.school_id, DropoutCase.detected_on, last_attempt.c.last)
-            .outerjoin(last_attempt, last_attempt.c.case_id == DropoutCase.id)
-            .where(DropoutCase.deleted.is_(False), DropoutCase.status.in_(OPEN_CASE))):
-        if own_rules and (last or detected) < stalled_since:
-            warnings[school] += 1
-    last_follow = (select(RetentionFollowUp.case_id, func.max(RetentionFollowUp.followed_on).label("last"))
-                   .where(RetentionFollowUp.deleted.is_(False)).group_by(RetentionFollowUp.case_id).subquery())
-    for school, outcome_on, last in session.execute(
-            select(DropoutCase.school_id, DropoutCase.outcome_on, last_follow.c.last)
-            .outerjoin(last_follow, last_follow.c.case_id == DropoutCase.id)
-            .where(DropoutCase.deleted.is_(False), DropoutCase.status == CaseStatus.RESOLVED.value,
-                   DropoutCase.outcome.in_(RETURN_OUTCOMES))):
-        if own_rules and (last or outcome_on or today) < today - timedelta(days=FOLLOW_UP_DAYS):
-            warnings[school] += 1
-    visits: dict[str, int] = {}
-    targets: dict[str, int] = {}
-    visited_targets: dict[str, int] = {}
-    persuaded: dict[str, int] = {}
-    if camp is not None:
-        visits = _count_by(session, Visit.school_id, Visit.deleted.is_(False), Visit.campaign_id == camp.id,
-                           Visit.status == VisitStatus.FINALIZED.value)
-        target_rows = session.execute(
-            select(Student.school_id, KeyTarget.student_id).join(Student, Student.id == KeyTarget.student_id)
-            .where(KeyTarget.deleted.is_(False), KeyTarget.active.is_(True), KeyTarget.campaign_id == camp.id)).all()
-        seen = set(session.scalars(select(Visit.student_id).where(
-            Visit.deleted.is_(False), Visit.campaign_id == camp.id, Visit.status == VisitStatus.FINALIZED.value)))
-        for school, student in target_rows:
-            targets[school] = targets.get(school, 0) + 1
-            if student in seen:
-                visited_targets[school] = visited_targets.get(school, 0) + 1
-            elif own_rules:
+
+    def counts() -> FourCounts:
+        live_student = and_(Student.deleted.is_(False))
+        students = _count_by(session, Student.school_id, live_student, Student.status.in_(ON_ROLL))
+        dropped = _count_by(session, Student.school_id, live_student,
+                            Student.status == StudentStatus.DROPPED_OUT.value)
+        year_dropouts = _count_by(
+            session, Student.school_id, RegistryChange.deleted.is_(False),
+            RegistryChange.change_type == RegistryChangeType.DROPOUT.value,
+            RegistryChange.effective_on >= school_year_start(today),
+            select_from=RegistryChange.__table__.join(Student.__table__, Student.id == RegistryChange.student_id))
+        open_cases = _count_by(session, DropoutCase.school_id, DropoutCase.deleted.is_(False),
+                               DropoutCase.status.in_(OPEN_CASE))
+        stalled_since = today - timedelta(days=STALL_DAYS)
+        last_attempt = (select(PersuasionAttempt.case_id, func.max(PersuasionAttempt.attempted_on).label("last"))
+                        .where(PersuasionAttempt.deleted.is_(False)).group_by(PersuasionAttempt.case_id).subquery())
+        for school, detected, last in session.execute(
+                select(DropoutCase.school_id, DropoutCase.detected_on, last_attempt.c.last)
+                .outerjoin(last_attempt, last_attempt.c.case_id == DropoutCase.id)
+                .where(DropoutCase.deleted.is_(False), DropoutCase.status.in_(OPEN_CASE))):
+            if own_rules and (last or detected) < stalled_since:
                 warnings[school] += 1
-        persuaded = _count_by(session, DropoutCase.school_id, DropoutCase.deleted.is_(False),
-                              DropoutCase.outcome.in_(RETURN_OUTCOMES), DropoutCase.outcome_on >= camp.starts_on,
-                              DropoutCase.outcome_on <= camp.ends_on)
+        last_follow = (select(RetentionFollowUp.case_id, func.max(RetentionFollowUp.followed_on).label("last"))
+                       .where(RetentionFollowUp.deleted.is_(False)).group_by(RetentionFollowUp.case_id).subquery())
+        for school, outcome_on, last in session.execute(
+                select(DropoutCase.school_id, DropoutCase.outcome_on, last_follow.c.last)
+                .outerjoin(last_follow, last_follow.c.case_id == DropoutCase.id)
+                .where(DropoutCase.deleted.is_(False), DropoutCase.status == CaseStatus.RESOLVED.value,
+                       DropoutCase.outcome.in_(RETURN_OUTCOMES))):
+            if own_rules and (last or outcome_on or today) < today - timedelta(days=FOLLOW_UP_DAYS):
+                warnings[school] += 1
+        return students, dropped, year_dropouts, open_cases
+
+    students, dropped, year_dropouts, open_cases = _part(session, figures, "counts", counts, NO_COUNTS)
+
+    def campaign_counts() -> FourCounts:
+        visits: dict[str, int] = {}
+        targets: dict[str, int] = {}
+        visited_targets: dict[str, int] = {}
+        persuaded: dict[str, int] = {}
+        if camp is not None:
+            visits = _count_by(session, Visit.school_id, Visit.deleted.is_(False), Visit.campaign_id == camp.id,
+                               Visit.status == VisitStatus.FINALIZED.value)
+            target_rows = session.execute(
+                select(Student.school_id, KeyTarget.student_id).join(Student, Student.id == KeyTarget.student_id)
+                .where(KeyTarget.deleted.is_(False), KeyTarget.active.is_(True),
+                       KeyTarget.campaign_id == camp.id)).all()
+            seen = set(session.scalars(select(Visit.student_id).where(
+                Visit.deleted.is_(False), Visit.campaign_id == camp.id, Visit.status == VisitStatus.FINALIZED.value)))
+            for school, student in target_rows:
+                targets[school] = targets.get(school, 0) + 1
+                if student in seen:
+                    visited_targets[school] = visited_targets.get(school, 0) + 1
+                elif own_rules:
+                    warnings[school] += 1
+            persuaded = _count_by(session, DropoutCase.school_id, DropoutCase.deleted.is_(False),
+                                  DropoutCase.outcome.in_(RETURN_OUTCOMES),
+                                  DropoutCase.outcome_on >= camp.starts_on, DropoutCase.outcome_on <= camp.ends_on)
+        return visits, targets, visited_targets, persuaded
+
+    visits, targets, visited_targets, persuaded = _part(session, figures, "campaign", campaign_counts,
+                                                        NO_COUNTS)
     by_township: dict[str, Line] = {}
     for school in schools:
         township = townships.get(school.township_id or "", "")
@@ -264,6 +305,16 @@ def _warning_note(figures: Figures) -> str:
             "返校个案。")
 
 
+def _unavailable_note(figures: Figures) -> str:
+    if not figures.unavailable:
+        return ""
+    zh = "、".join(PART_NAMES[p][0] for p in figures.unavailable)
+    en = ", ".join(PART_NAMES[p][1] for p in figures.unavailable)
+    return (f'<p class="warn" id="unavailable">有些数字暂时无法计算，未显示：{html.escape(zh)}（原因已记入服务器日志，'
+            f'请联系技术人员）。<span class="en">Some figures could not be computed and are not shown: '
+            f'{html.escape(en)} (the server log says why; contact your technician).</span></p>')
+
+
 def dashboard_page(figures: Figures, *, user_name: str, scope_label: str) -> str:
     options = "".join(
         f'<option value="{html.escape(code)}"{" selected" if figures.campaign and code == figures.campaign[0] else ""}>'
@@ -296,7 +347,7 @@ def dashboard_page(figures: Figures, *, user_name: str, scope_label: str) -> str
 <h2>按学校 <span class="en">By school</span></h2>
 <table id="schools"><tr><th>学校 <span class=en>School</span></th><th>乡镇 <span class=en>Township</span></th>{_HEAD}
 </tr>{school_rows}</table>
-<p class="note">家访完成、重点对象、劝返成功按所选专项行动统计；未结个案与预警为当前状态。
+{_unavailable_note(figures)}<p class="note">家访完成、重点对象、劝返成功按所选专项行动统计；未结个案与预警为当前状态。
 {_warning_note(figures)}
 辍学率＝本学年登记辍学人数 ÷ 在籍学生；巩固率（在籍口径）＝（在籍学生 − 辍学）÷ 在籍学生（上限 100%）。
 数据截至服务器第 {figures.as_of_cursor} 条变更。<br>

@@ -24,8 +24,19 @@ def _m1_initial(conn: Connection) -> None:
     schema.metadata.create_all(conn)
 
 
+def _m2_blob_holders(conn: Connection) -> None:
+    # Who uploaded a blob was not recorded before: the scopes of the rows that refer to it stand in (the
+    # rule before this version), so no school loses a photo it could read.
+    schema.blob_holders.create(conn, checkfirst=True)
+    conn.execute(text(
+        "INSERT INTO blob_holders (sha256, scope) SELECT DISTINCT b.sha256, r.scope FROM blobs b "
+        "JOIN blob_refs f ON f.sha256 = b.sha256 JOIN rows r ON r.row_id = f.row_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM blob_holders h WHERE h.sha256 = b.sha256 AND h.scope = r.scope)"))
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial server schema", _m1_initial),
+    (2, "who holds each photo", _m2_blob_holders),
 )
 SERVER_DB_VERSION = MIGRATIONS[-1][0]
 

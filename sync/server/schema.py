@@ -124,6 +124,14 @@ blob_refs = Table(
     Column("row_id", String(36), primary_key=True),
 )
 
+blob_holders = Table(
+    # The scopes that proved they hold a blob's bytes by uploading them (a district upload also vouches for
+    # the scopes of the rows that referred to the blob then): a photo is served only through their records.
+    "blob_holders", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("scope", String(36), primary_key=True),
+)
+
 blobs = Table(
     "blobs", metadata,
     Column("sha256", String(64), primary_key=True),

@@ -6,6 +6,8 @@ data). The server keeps, per row, its current scope: the scope set by the op wit
 has a larger HLC).
 
 Writing (push), for a device of school S (district devices may write anything):
+- reference data (places, schools, campaigns) only from the district, but S's own address and phone;
+- S's laptop's own audit events from before it knew its school (district-scoped; only the district reads them);
 - an op on a row whose current scope is S is accepted (this includes moving the row to another school,
   which is how a registry transfer works);
 - an op with scope S on a row the server has never seen is accepted (a new record of S);
@@ -17,10 +19,11 @@ Writing (push), for a device of school S (district devices may write anything):
   otherwise creating a record that points at another school's student would make that student visible;
 - anything else touches another school's records (or district reference data): the push is refused.
 
-Every op must also be well formed (known fields; a create op sets every required field): a signed but
-malformed op would stop every laptop that pulls it.
+Every op must also be well formed (known fields, values their columns can hold (:mod:`app.store.values`);
+a create op sets every required field): a signed but malformed op would stop every laptop that pulls it.
 
-Reading (pull): a school sees (1) reference data (places, schools, campaigns: everyone), (2) every row that
+Reading (pull): a school sees (1) reference data (places, schools, campaigns, and district-scoped rows but
+for the audit log: everyone), (2) every row that
 is or ever was in its scope, with the row's whole history from before it arrived (a school that receives a
 transferred student gets the student's past), and (3) every row that a row it sees refers to (the household
 of a transferred student), so that foreign keys hold on every laptop. Grants only grow: a school keeps
@@ -33,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from app.store import values
 from app.store.models import DISTRICT_SCOPE, MODEL_BY_TABLE
 from app.store.oplog import CODECS, OpRecord
 
@@ -40,6 +44,12 @@ EVERYONE = "*"
 #: Tables of shared reference data: every device reads them; only their scope (the district, or for a
 #: school row the school itself) writes them.
 REFERENCE_TABLES = frozenset({"township", "village", "hamlet", "school", "campaign"})
+#: What a school may change of its own school row.
+OWN_SCHOOL_FIELDS = frozenset({"address", "phone"})
+#: Tables a district-scoped row of which is still no school's business (the audit log: who saw what).
+PRIVATE_TABLES = frozenset({"audit_event"})
+#: Tables whose ``school_id`` names the school the row counts for (see :func:`malformed`).
+SCHOOL_FIELD_TABLES = frozenset({"student", "visit", "dropout_case", "absence"})
 
 
 def _required_fields() -> dict[str, frozenset[str]]:
@@ -72,14 +82,9 @@ REQUIRED_FIELDS = _required_fields()
 
 def malformed(op: OpRecord) -> str | None:
     """Why an op cannot be stored, or None when it is well formed."""
-    codec = CODECS.get(op.tbl)
-    if codec is None:
-        return f"unknown table {op.tbl}"
-    unknown = set(op.data) - codec.field_set
-    if unknown:
-        return f"{op.tbl} has no field(s) {sorted(unknown)}"
-    if not op.scope or len(op.scope) > 36 or len(op.row_id) > 36 or not op.row_id:
-        return "bad scope or row id"
+    problem = values.op_problem(op.tbl, op.row_id, op.scope, op.data)
+    if problem:
+        return problem
     if op.prev is None:
         missing = [f for f in REQUIRED_FIELDS[op.tbl] if op.data.get(f) is None]
         if missing:
@@ -88,16 +93,28 @@ def malformed(op: OpRecord) -> str | None:
             return "create op whose scope field differs from its scope"
     elif "scope" in op.data and op.data["scope"] != op.scope:
         return "op whose scope field differs from its scope"
+    if op.tbl in SCHOOL_FIELD_TABLES and "school_id" in op.data and op.data["school_id"] != op.scope:
+        # The dashboards count a school's pupils, visits, cases and absences by this field: it must name the
+        # school whose scope the op is checked against, or one school could move another's figures.
+        return f"{op.tbl} whose school_id differs from its scope"
     return None
 
 
 def is_reference(tbl: str, scope: str) -> bool:
-    return tbl in REFERENCE_TABLES or scope == DISTRICT_SCOPE
+    return tbl in REFERENCE_TABLES or (scope == DISTRICT_SCOPE and tbl not in PRIVATE_TABLES)
 
 
 def read_scope(tbl: str, scope: str) -> str:
-    """The grant scope a row's own scope gives: a school, or everyone for reference data."""
+    """The grant scope a row's own scope gives: a school, everyone for reference data, or only the district
+    (which reads everything) for a district-scoped row of a private table."""
     return EVERYONE if is_reference(tbl, scope) else scope
+
+
+def _own_audit_event(op: OpRecord) -> bool:
+    """A laptop's own audit event made before it knew its school (signing in before enrollment): its scope
+    is the district's, and it must still reach the district, whose copy no laptop can change."""
+    return op.tbl == "audit_event" and op.prev is None and op.scope == DISTRICT_SCOPE and \
+        op.data.get("device_id") == op.device_id
 
 
 @dataclass
@@ -145,6 +162,16 @@ def may_write(op: OpRecord, school: str, rows: Mapping[str, RowInfo], direct: se
               visible: set[str]) -> bool:
     """The write rule of the module docstring for a device of ``school``; ``visible`` holds the rows the school
     can see (granted to it or to everyone)."""
+    if op.tbl in REFERENCE_TABLES:
+        # Places, schools and campaigns reach every laptop: they come from the district, except that a school
+        # may keep its own school row's contact details up to date (its name and code are the district's).
+        return op.tbl == "school" and op.row_id == school and op.scope == school and op.prev is not None \
+            and set(op.data) <= OWN_SCHOOL_FIELDS
+    if _own_audit_event(op):
+        return op.row_id not in rows
+    if op.prev is None and op.tbl == "registry_change" and op.data.get("to_school_id") not in (None, op.scope) \
+            and op.scope != school:
+        return False
     for name in PARENT_FIELDS.get(op.tbl, ()):
         parent = op.data.get(name)
         if parent and str(parent) in rows and str(parent) not in visible:

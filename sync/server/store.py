@@ -673,25 +673,49 @@ class ServerStore:
         return found
 
     # ------------------------------------------------------------------ blobs
-    def _blob_visible(self, conn: Connection, device: Device, sha: str) -> bool:
+    def _blob_referenced(self, conn: Connection, device: Device, sha: str) -> bool:
+        """A record the device can see refers to the blob: it may upload the bytes."""
+        refs = schema.blob_refs
         if device.district:
-            return bool(conn.scalar(select(func.count()).select_from(schema.blob_refs)
-                                    .where(schema.blob_refs.c.sha256 == sha)))
-        return bool(conn.scalar(select(func.count()).select_from(schema.blob_refs.join(
-            schema.grants, grants_c.row_id == schema.blob_refs.c.row_id)).where(
-            schema.blob_refs.c.sha256 == sha, grants_c.scope.in_([device.scope, EVERYONE]))))
+            return bool(conn.scalar(select(func.count()).select_from(refs).where(refs.c.sha256 == sha)))
+        return bool(conn.scalar(select(func.count()).select_from(refs.join(
+            schema.grants, grants_c.row_id == refs.c.row_id)).where(
+            refs.c.sha256 == sha, grants_c.scope.in_([device.scope, EVERYONE]))))
+
+    def _blob_readable(self, conn: Connection, device: Device, sha: str) -> bool:
+        """The device may read the blob: its scope uploaded it, or a record it can see refers to it and that
+        record's scope holds it. A record of one's own naming another school's photo opens nothing."""
+        if device.district:
+            return True
+        holders = schema.blob_holders
+        held = select(holders.c.scope).where(holders.c.sha256 == sha)
+        if conn.scalar(select(func.count()).select_from(holders).where(
+                holders.c.sha256 == sha, holders.c.scope == device.scope)):
+            return True
+        refs = schema.blob_refs
+        return bool(conn.scalar(select(func.count()).select_from(refs.join(
+            schema.grants, grants_c.row_id == refs.c.row_id).join(
+            schema.rows, schema.rows.c.row_id == refs.c.row_id)).where(
+            refs.c.sha256 == sha, grants_c.scope.in_([device.scope, EVERYONE]),
+            schema.rows.c.scope.in_(held))))
 
     def missing_blobs(self, device: Device, shas: Sequence[str]) -> list[str]:
-        """Of these photos and signatures (which the device holds), the ones the server lacks."""
+        """Of these photos and signatures (which the device holds), the ones the server lacks from the device's
+        scope: the answer says nothing of other schools' photos."""
         wanted = sorted({s for s in shas if _is_sha(s)})
         held: set[str] = set()
         with self.read() as conn:
             for chunk in _chunks(wanted):
-                held.update(conn.scalars(select(schema.blobs.c.sha256).where(schema.blobs.c.sha256.in_(chunk))))
+                if device.district:
+                    held.update(conn.scalars(select(schema.blobs.c.sha256).where(schema.blobs.c.sha256.in_(chunk))))
+                else:
+                    held.update(conn.scalars(select(schema.blob_holders.c.sha256).where(
+                        schema.blob_holders.c.sha256.in_(chunk), schema.blob_holders.c.scope == device.scope)))
         return [s for s in wanted if s not in held]
 
     def put_blob(self, device: Device, sha: str, data: bytes) -> bool:
-        """Store a sealed blob after checking it opens and matches its hash; False when already held."""
+        """Store a sealed blob after checking it opens and matches its hash, and record that the device's scope
+        holds it; False when the bytes were already held."""
         _, content_key = self.deployment
         if not _is_sha(sha):
             raise ServerError(400, "bad_sha", "照片编号格式不对。", "Malformed photo id.")
@@ -700,17 +724,24 @@ class ServerStore:
             raise ServerError(422, "bad_blob", "照片文件已损坏、被改动或与编号不符，未保存。",
                               "The photo is damaged, altered or does not match its id; not stored.")
         with self.write() as conn:
-            if not self._blob_visible(conn, device, sha):
+            if not self._blob_referenced(conn, device, sha):
                 raise ServerError(403, "blob_scope", "这张照片不属于本校的记录（请先同步记录）。",
                                   "This photo belongs to no record of this school (sync the records first).")
             done = conn.execute(self._insert(conn, schema.blobs).on_conflict_do_nothing(),
                                 {"sha256": sha, "data": data, "created_at": now_text()})
+            scopes = {device.scope}
+            if device.district:  # the district uploads for the schools whose records name the photo
+                scopes.update(conn.scalars(select(schema.rows.c.scope).select_from(schema.blob_refs.join(
+                    schema.rows, schema.rows.c.row_id == schema.blob_refs.c.row_id)).where(
+                    schema.blob_refs.c.sha256 == sha)))
+            conn.execute(self._insert(conn, schema.blob_holders).on_conflict_do_nothing(),
+                         [{"sha256": sha, "scope": scope} for scope in sorted(scopes)])
         return bool(done.rowcount)
 
     def get_blob(self, device: Device, sha: str) -> bytes:
         with self.read() as conn:
             data = conn.scalar(select(schema.blobs.c.data).where(schema.blobs.c.sha256 == sha))
-            if data is None or not self._blob_visible(conn, device, sha):
+            if data is None or not self._blob_readable(conn, device, sha):
                 raise ServerError(404, "no_blob", "服务器上没有这张照片（或不属于本校）。",
                                   "The server has no such photo (or it is not this school's).")
         return bytes(data)
