@@ -194,3 +194,24 @@ def test_server_database_migrates_and_refuses_a_newer_one(store: ServerStore) ->
         again.setup()
     again.close()
     assert "更新版本" in newer.value.zh
+
+
+def test_a_version_1_server_database_learns_who_holds_each_photo(store: ServerStore) -> None:
+    """Migration 2 on a populated version-1 database: the photos it holds become its records' schools'."""
+    with store.write() as conn:
+        schema.blob_holders.drop(conn)
+        conn.execute(schema.meta.update().where(schema.meta.c.key == "db_version").values(value="1"))
+        conn.execute(schema.blobs.insert(), [{"sha256": sha, "data": b"sealed", "created_at": "2026-11-01"}
+                                             for sha in ("a" * 64, "b" * 64)])
+        conn.execute(schema.rows.insert(), [
+            {"row_id": "att-1", "tbl": "visit_attachment", "scope": "school-a", "scope_hlc": 1, "scope_device": "d"},
+            {"row_id": "att-2", "tbl": "visit_attachment", "scope": "school-b", "scope_hlc": 1, "scope_device": "d"}])
+        conn.execute(schema.blob_refs.insert(), [{"sha256": "a" * 64, "row_id": "att-1"},
+                                                 {"sha256": "a" * 64, "row_id": "att-2"},
+                                                 {"sha256": "b" * 64, "row_id": "att-2"}])
+    assert migrate(store.engine) == [2]
+    with store.read() as conn:
+        holders = set(conn.execute(select(schema.blob_holders.c.sha256, schema.blob_holders.c.scope)).all())
+        version = conn.scalar(select(schema.meta.c.value).where(schema.meta.c.key == "db_version"))
+    assert holders == {("a" * 64, "school-a"), ("a" * 64, "school-b"), ("b" * 64, "school-b")}
+    assert version == str(SERVER_DB_VERSION) == "2"
