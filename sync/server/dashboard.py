@@ -282,12 +282,20 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}%"
 
 
-def _row(line: Line, *, first: str, extra: str = "", css: str = "") -> str:
-    warn = ' class="warn"' if line.warnings else ""
-    return (f'<tr{css}><td class="text">{first}</td>{extra}<td>{line.students}</td><td>{line.visits}</td>'
-            f"<td>{line.key_targets_visited}/{line.key_targets}</td><td>{line.open_cases}</td>"
-            f"<td>{line.persuaded_back}</td><td{warn}>{line.warnings}</td><td>{_pct(line.dropout_rate)}</td>"
-            f"<td>{_pct(line.retention_rate)}</td></tr>")
+def _row(line: Line, *, first: str, missing: frozenset[str] = frozenset(), extra: str = "", css: str = "") -> str:
+    counts, campaign, warnings = ("counts" in missing, "campaign" in missing, "warnings" in missing)
+    warn = ' class="warn"' if line.warnings and not warnings else ""
+    cells = (_or_dash(line.students, counts), _or_dash(line.visits, campaign),
+             _or_dash(f"{line.key_targets_visited}/{line.key_targets}", campaign), _or_dash(line.open_cases, counts),
+             _or_dash(line.persuaded_back, campaign))
+    return (f'<tr{css}><td class="text">{first}</td>{extra}' + "".join(f"<td>{c}</td>" for c in cells) +
+            f"<td{warn}>{_or_dash(line.warnings, warnings)}</td><td>{_or_dash(_pct(line.dropout_rate), counts)}</td>"
+            f"<td>{_or_dash(_pct(line.retention_rate), counts)}</td></tr>")
+
+
+def _or_dash(value: object, unavailable: bool) -> str:
+    """A figure, or a dash where its part could not be computed (a 0 there would be a false figure)."""
+    return "—" if unavailable else str(value)
 
 
 _HEAD = ("<th>在籍学生<br><span class=en>On roll</span></th><th>家访完成<br><span class=en>Visits done</span></th>"
@@ -321,18 +329,20 @@ def dashboard_page(figures: Figures, *, user_name: str, scope_label: str) -> str
         f"{html.escape(name)}</option>" for code, name in figures.campaigns)
     campaign_name = html.escape(figures.campaign[1]) if figures.campaign else "（尚无专项行动 no campaign yet）"
     total = figures.total
-    cards = "".join(f'<div class="card" id="card-{key}"><b>{value}</b>{label}</div>' for key, value, label in (
-        ("visits", total.visits, "家访完成 <span class=en>visits done</span>"),
-        ("targets", f"{total.key_targets_visited}/{total.key_targets}",
+    missing = frozenset(figures.unavailable)
+    cards = "".join(f'<div class="card" id="card-{key}"><b>{_or_dash(value, part in missing)}</b>{label}</div>'
+                    for key, part, value, label in (
+        ("visits", "campaign", total.visits, "家访完成 <span class=en>visits done</span>"),
+        ("targets", "campaign", f"{total.key_targets_visited}/{total.key_targets}",
          "重点对象已访 <span class=en>key targets visited</span>"),
-        ("open", total.open_cases, "未结个案 <span class=en>open cases</span>"),
-        ("back", total.persuaded_back, "劝返成功 <span class=en>persuaded back</span>"),
-        ("warnings", total.warnings, "预警 <span class=en>warnings</span>"),
-        ("dropout", _pct(total.dropout_rate), "辍学率 <span class=en>dropout rate</span>"),
-        ("retention", _pct(total.retention_rate), "巩固率 <span class=en>retention</span>")))
-    township_rows = "".join(_row(t, first=html.escape(t.name)) for t in figures.townships)
-    school_rows = "".join(_row(s, first=html.escape(s.name), extra=f'<td class="text">{html.escape(s.township)}</td>')
-                          for s in figures.schools)
+        ("open", "counts", total.open_cases, "未结个案 <span class=en>open cases</span>"),
+        ("back", "campaign", total.persuaded_back, "劝返成功 <span class=en>persuaded back</span>"),
+        ("warnings", "warnings", total.warnings, "预警 <span class=en>warnings</span>"),
+        ("dropout", "counts", _pct(total.dropout_rate), "辍学率 <span class=en>dropout rate</span>"),
+        ("retention", "counts", _pct(total.retention_rate), "巩固率 <span class=en>retention</span>")))
+    township_rows = "".join(_row(t, first=html.escape(t.name), missing=missing) for t in figures.townships)
+    school_rows = "".join(_row(s, first=html.escape(s.name), missing=missing,
+                               extra=f'<td class="text">{html.escape(s.township)}</td>') for s in figures.schools)
     body = f"""
 <header><div>家访通 控辍保学看板
 <span class="en" style="color:#cde">Jiafang dashboard · {html.escape(scope_label)}</span></div>
@@ -340,14 +350,14 @@ def dashboard_page(figures: Figures, *, user_name: str, scope_label: str) -> str
 <button type="submit" id="logout">退出 Sign out</button></form></header>
 <main><form method="get" action="/">专项行动 <span class="en">Campaign</span>
 <select name="campaign" id="campaign" onchange="this.form.submit()">{options}</select></form>
-<h2 id="campaign-name">{campaign_name}</h2><div class="cards">{cards}</div>
+<h2 id="campaign-name">{campaign_name}</h2>{_unavailable_note(figures)}<div class="cards">{cards}</div>
 <h2>按乡镇（街道） <span class="en">By township</span></h2>
 <table id="townships"><tr><th>乡镇 <span class=en>Township</span></th>{_HEAD}</tr>{township_rows}
-{_row(total, first="合计 Total", css=' class="total"')}</table>
+{_row(total, first="合计 Total", missing=missing, css=' class="total"')}</table>
 <h2>按学校 <span class="en">By school</span></h2>
 <table id="schools"><tr><th>学校 <span class=en>School</span></th><th>乡镇 <span class=en>Township</span></th>{_HEAD}
 </tr>{school_rows}</table>
-{_unavailable_note(figures)}<p class="note">家访完成、重点对象、劝返成功按所选专项行动统计；未结个案与预警为当前状态。
+<p class="note">家访完成、重点对象、劝返成功按所选专项行动统计；未结个案与预警为当前状态。
 {_warning_note(figures)}
 辍学率＝本学年登记辍学人数 ÷ 在籍学生；巩固率（在籍口径）＝（在籍学生 − 辍学）÷ 在籍学生（上限 100%）。
 数据截至服务器第 {figures.as_of_cursor} 条变更。<br>

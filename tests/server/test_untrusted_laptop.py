@@ -186,7 +186,8 @@ def test_the_dashboard_shows_what_it_can_when_one_part_fails(live: Live, distric
         page = dashboard.get("/")
     assert page.status_code == 200
     assert 'id="unavailable"' in page.text and "预警" in page.text.split('id="unavailable"')[1][:200]
-    assert "石埠小学" in page.text and '<div class="card" id="card-visits">' in page.text
+    assert "石埠小学" in page.text and '<div class="card" id="card-visits"><b>0</b>' in page.text
+    assert '<div class="card" id="card-warnings"><b>—</b>' in page.text  # not a false 0
     assert "a record no check caught" in caplog.text
 
 
