@@ -37,6 +37,31 @@ class CaseAction(Code):
     VERIFY_PLACEMENT = ("verify", "核实安置", "Verify placement")
 
 
+#: An open case (未结个案): every status but closed (销号). A resolved case stays open while the retention
+#: follow-ups go on; the start page, the ledgers, the warnings and the district dashboard all count these.
+OPEN_CASE_STATUSES: frozenset[CaseStatus] = frozenset(
+    {CaseStatus.OPEN, CaseStatus.PERSUADING, CaseStatus.RESOLVED})
+#: A case whose child is not back yet: waiting for or under persuasion (待劝返、劝返中).
+NOT_BACK_STATUSES: frozenset[CaseStatus] = frozenset({CaseStatus.OPEN, CaseStatus.PERSUADING})
+
+
+def is_open_case(status: str) -> bool:
+    """Whether a case of this stored status is open (see OPEN_CASE_STATUSES)."""
+    return status in _OPEN_VALUES
+
+
+def open_case_values() -> list[str]:
+    """The stored values of OPEN_CASE_STATUSES, sorted, for a query's IN list."""
+    return sorted(_OPEN_VALUES)
+
+
+def not_back_values() -> list[str]:
+    return sorted(s.value for s in NOT_BACK_STATUSES)
+
+
+_OPEN_VALUES = frozenset(s.value for s in OPEN_CASE_STATUSES)
+
+
 TRANSITIONS: Mapping[CaseStatus, Mapping[CaseAction, CaseStatus]] = MappingProxyType(
     {
         CaseStatus.OPEN: MappingProxyType(

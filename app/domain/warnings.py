@@ -19,7 +19,7 @@ from app.domain.codes import CaseOutcome, Code, Sex, StudentStatus
 from app.domain.errors import ValidationError
 from app.domain.i18n import resolve_language
 from app.domain.identity import parse_id_number
-from app.domain.lifecycle import CaseStatus
+from app.domain.lifecycle import NOT_BACK_STATUSES, CaseStatus
 
 FINAL_GRADE = 9  # the last year of junior middle school, when leaving early is most tempting
 
@@ -132,7 +132,7 @@ def not_returned_warning(checked_on: date, reason: str | None, *, has_case: bool
 def stale_case_warning(status: CaseStatus, detected_on: date, last_attempt: date | None, *, today: date,
                        t: Thresholds) -> Finding | None:
     """An open case nobody has gone to persuade for ``stale_case_days``."""
-    if status not in (CaseStatus.OPEN, CaseStatus.PERSUADING):
+    if status not in NOT_BACK_STATUSES:
         return None
     since = max(last_attempt or detected_on, detected_on)
     days = (today - since).days

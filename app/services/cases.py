@@ -24,7 +24,7 @@ from app.domain.lifecycle import CaseAction, CaseStatus, check_can_close, check_
 from app.domain.names import normalize_name
 from app.services import registry
 from app.services.access import require_may_edit_student
-from app.services.common import as_date, for_field, get, optional_text
+from app.services.common import as_date, case_is_open, for_field, get, optional_text
 from app.store import oplog
 from app.store.models import DropoutCase, PersuasionAttempt, RetentionFollowUp, Student
 
@@ -116,7 +116,7 @@ def open_case(session: Session, student_id: str, *, detected_on: date | str, rea
 
 def open_case_of(session: Session, student_id: str) -> DropoutCase | None:
     return session.scalars(select(DropoutCase).where(
-        DropoutCase.student_id == student_id, DropoutCase.status != CaseStatus.CLOSED.value,
+        DropoutCase.student_id == student_id, case_is_open(),
         DropoutCase.deleted.is_(False))).first()
 
 

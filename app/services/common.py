@@ -6,10 +6,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from app.domain.errors import NotFoundError, ValidationError
-from app.store.models import Synced
+from app.domain.lifecycle import open_case_values
+from app.store.models import DropoutCase, Synced
 
 T = TypeVar("T", bound=Synced)
 V = TypeVar("V")
@@ -85,3 +87,9 @@ def for_field(field: str, check: Callable[[str], V], value: str) -> V:
         return check(value)
     except ValidationError as exc:
         raise ValidationError(exc.zh, exc.en, field=field) from None
+
+
+def case_is_open() -> ColumnElement[bool]:
+    """The query condition of an open case (app.domain.lifecycle.OPEN_CASE_STATUSES): the one definition the
+    start page, the lists, the ledgers, the warnings and the district dashboard count by."""
+    return DropoutCase.status.in_(open_case_values())

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.domain.codes import Sex, StudentStatus
 from app.domain.errors import DomainError
 from app.domain.identity import check_id_matches, parse_id_number
-from app.domain.lifecycle import CaseStatus
+from app.domain.lifecycle import not_back_values
 from app.store import oplog
 from app.store.models import DropoutCase, Student
 
@@ -80,7 +80,7 @@ def _check_consistency(session: Session, report: CheckReport, limit: int) -> Non
             if found >= limit:
                 return
     open_cases = select(DropoutCase.student_id).where(
-        DropoutCase.status.in_([CaseStatus.OPEN.value, CaseStatus.PERSUADING.value]), DropoutCase.deleted.is_(False))
+        DropoutCase.status.in_(not_back_values()), DropoutCase.deleted.is_(False))
     for student_id in session.scalars(select(Student.id).where(
             Student.id.in_(open_cases), Student.status == StudentStatus.IN_SCHOOL.value, Student.deleted.is_(False))):
         report.findings.append(Finding(

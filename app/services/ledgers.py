@@ -43,7 +43,8 @@ from app.domain.contact import mask_phone
 from app.domain.errors import NotFoundError, PermissionDenied, ValidationError
 from app.domain.i18n import resolve_language
 from app.domain.identity import mask_id_number
-from app.domain.lifecycle import CaseStatus
+from app.domain.lifecycle import CaseStatus, is_open_case
+from app.services.common import case_is_open
 from app.store import oplog
 from app.store.models import (
     Campaign,
@@ -289,13 +290,13 @@ def _case_rows(session: Session, kind: LedgerKind, schools: dict[str, str], on: 
         .order_by(DropoutCase.school_id, Student.grade, Student.class_name, Student.name)).all()
     chosen = []
     for case, student in rows:
-        out = case.outcome is None and case.status != CaseStatus.CLOSED.value
+        out = case.outcome is None and is_open_case(case.status)
         this_year = case.detected_on >= year_start
         if kind is LedgerKind.DROPOUTS and not (this_year or out):
             continue
         # Returned children stay on the roster while they are followed up (not closed), whatever the year.
         if kind is LedgerKind.RETURNED and not (case.outcome and CaseOutcome(case.outcome).is_return and (
-                this_year or (case.outcome_on or on) >= year_start or case.status != CaseStatus.CLOSED.value)):
+                this_year or (case.outcome_on or on) >= year_start or is_open_case(case.status))):
             continue
         if kind is LedgerKind.NOT_RETURNED and not out:
             continue
@@ -431,7 +432,7 @@ def _village_rows(session: Session, schools: dict[str, str], on: date, lang: str
         visits.update(session.execute(select(Visit.student_id, func.count()).where(
             Visit.student_id.in_(chunk), _live(Visit)).group_by(Visit.student_id)).all())
         for case in session.scalars(select(DropoutCase).where(
-                DropoutCase.student_id.in_(chunk), _live(DropoutCase), DropoutCase.status != CaseStatus.CLOSED.value)):
+                DropoutCase.student_id.in_(chunk), _live(DropoutCase), case_is_open())):
             open_cases[case.student_id] = case
 
     def place(household: Household | None) -> tuple[str, str, str]:

@@ -24,9 +24,9 @@ from app.domain.codes import CaseOutcome, VisitStatus
 from app.domain.contact import mask_phone
 from app.domain.i18n import resolve_language
 from app.domain.identity import mask_id_number
-from app.domain.lifecycle import CaseStatus
+from app.domain.lifecycle import CaseStatus, not_back_values
 from app.services.campaigns import campaign_on
-from app.services.common import get
+from app.services.common import case_is_open, get
 from app.services.search import household_where, parse_term, student_order, student_where
 from app.store import oplog
 from app.store.clock import physical_ms
@@ -532,7 +532,7 @@ def work_list(session: Session, *, today: date, school_id: str | None = None,
     draft_rows = session.execute(drafts.order_by(Visit.visited_on, Visit.id).limit(limit)).all()
 
     # Cases are few (dozens to hundreds a district), so their rules are applied here rather than in SQL.
-    case_stmt = select(DropoutCase).where(_live(DropoutCase), DropoutCase.status != CaseStatus.CLOSED.value)
+    case_stmt = select(DropoutCase).where(_live(DropoutCase), case_is_open())
     if school_id:
         case_stmt = case_stmt.where(DropoutCase.school_id == school_id)
     open_cases = list(session.scalars(case_stmt))
@@ -555,7 +555,7 @@ def work_list(session: Session, *, today: date, school_id: str | None = None,
     stale: list[tuple[date, DropoutCase]] = []
     retention: list[tuple[date, DropoutCase]] = []
     for case in open_cases:
-        if case.status in (CaseStatus.OPEN.value, CaseStatus.PERSUADING.value):
+        if case.status in not_back_values():
             since = last_attempt.get(case.id, case.detected_on)
             due = since + timedelta(days=STALE_CASE_DAYS)
             if due <= today:
@@ -652,7 +652,7 @@ def campaign_counts(session: Session, *, today: date, school_id: str | None = No
         returned=count(ReturnCheck, ReturnCheck.campaign_id == campaign.id, ReturnCheck.returned.is_(True)),
         not_returned=count(ReturnCheck, ReturnCheck.campaign_id == campaign.id, ReturnCheck.returned.is_(False)),
         cases_opened=count(DropoutCase, period),
-        cases_open=count(DropoutCase, DropoutCase.status != CaseStatus.CLOSED.value),
+        cases_open=count(DropoutCase, case_is_open()),
         cases_closed=count(DropoutCase, DropoutCase.status == CaseStatus.CLOSED.value),
     )
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.codes import VisitStatus
-from app.domain.lifecycle import CaseStatus
+from app.services.common import case_is_open
 from app.store.models import DropoutCase, Op, School, Student, Visit
 
 
@@ -29,7 +29,7 @@ def overview(session: Session) -> Overview:
         schools=count(select(func.count()).select_from(School).where(School.deleted.is_(False))),
         students=count(select(func.count()).select_from(Student).where(Student.deleted.is_(False))),
         open_cases=count(select(func.count()).select_from(DropoutCase).where(
-            DropoutCase.status != CaseStatus.CLOSED.value, DropoutCase.deleted.is_(False))),
+            case_is_open(), DropoutCase.deleted.is_(False))),
         draft_visits=count(select(func.count()).select_from(Visit).where(
             Visit.status == VisitStatus.DRAFT.value, Visit.deleted.is_(False))),
         ops=count(select(func.count()).select_from(Op)),

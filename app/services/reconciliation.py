@@ -47,7 +47,7 @@ from app.domain.codes import (
 from app.domain.errors import DomainError, LifecycleError, ValidationError
 from app.domain.i18n import resolve_language
 from app.domain.identity import mask_id_number, normalize_id_text, parse_id_number
-from app.domain.lifecycle import CaseStatus
+from app.domain.lifecycle import not_back_values
 from app.services import cases, registry, roster
 from app.services.common import get, require_text
 from app.services.importing import (
@@ -587,8 +587,7 @@ def _accept_status(session: Session, student_id: str, target: StudentStatus, *, 
             return "已按辍学建立劝返个案。", "A dropout case was opened."
         registry.record_change(session, student_id, "dropout", today, reason="学籍系统名单比对")
         return "已登记辍学。", "The dropout was registered."
-    if target is StudentStatus.IN_SCHOOL and open_case is not None and open_case.status in (
-            CaseStatus.OPEN.value, CaseStatus.PERSUADING.value):
+    if target is StudentStatus.IN_SCHOOL and open_case is not None and open_case.status in not_back_values():
         cases.record_outcome(session, open_case.id, "returned", outcome_on=today, return_mode=ReturnMode.REGULAR_CLASS,
                              today=today)
         return "已在劝返个案中记录返校复学。", "The case records the return to school."

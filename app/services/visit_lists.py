@@ -17,6 +17,7 @@ from app.domain.ages import school_year_start
 from app.domain.codes import CaseOutcome, DropoutReason, StudentStatus, Term, VisitPurpose, VisitStatus
 from app.domain.errors import ValidationError
 from app.domain.lifecycle import CaseStatus
+from app.services.common import case_is_open
 from app.store.models import Campaign, DropoutCase, PersuasionAttempt, ReturnCheck, School, Student, Visit
 
 ACTIVE = "active"  # a case status filter: every case not yet closed
@@ -167,7 +168,7 @@ class CaseRow:
 def _cases(flt: CaseFilter) -> Select[Any]:
     stmt = select(func.count()).select_from(DropoutCase).where(DropoutCase.deleted.is_(False))
     if flt.status == ACTIVE:
-        stmt = stmt.where(DropoutCase.status != CaseStatus.CLOSED.value)
+        stmt = stmt.where(case_is_open())
     elif flt.status:
         stmt = stmt.where(DropoutCase.status == CaseStatus(flt.status).value)
     if flt.school_id:
@@ -257,7 +258,7 @@ def class_roster(session: Session, school_id: str, grade: int, class_name: str, 
     check = aliased(ReturnCheck)
     year = school_year_start(checked_on).year
     open_case = select(DropoutCase.id).where(
-        DropoutCase.student_id == Student.id, DropoutCase.status != CaseStatus.CLOSED.value,
+        DropoutCase.student_id == Student.id, case_is_open(),
         DropoutCase.deleted.is_(False)).exists()
     stmt = _roster(school_id, grade, class_name).with_only_columns(
         Student.id, Student.name, Student.student_number, Student.status, check.id.label("check_id"),

@@ -36,6 +36,7 @@ from app.domain.warnings import (
     stale_case_warning,
 )
 from app.services.campaigns import campaign_on
+from app.services.common import case_is_open
 from app.store.models import (
     Absence,
     DropoutCase,
@@ -157,7 +158,7 @@ def find_warnings(session: Session, *, today: date, thresholds: Thresholds | Non
 
     open_cases = {sid: (cid, status) for cid, sid, status in session.execute(scoped(
         select(DropoutCase.id, DropoutCase.student_id, DropoutCase.status).where(
-            _live(DropoutCase), DropoutCase.status != CaseStatus.CLOSED.value), DropoutCase.school_id))}
+            _live(DropoutCase), case_is_open()), DropoutCase.school_id))}
 
     # -- absences
     absent_since: dict[str, date] = {}

@@ -3,15 +3,15 @@
 Figures (all counted from the records the laptops synced, over the records of the schools the user sees):
 - visits done: finalized home visits of the campaign;
 - key targets: students flagged in the campaign and still active, and how many of them were visited;
-- open cases: dropout cases waiting for or under persuasion (now);
+- open cases: dropout cases not closed (now), by the one rule of :mod:`app.domain.lifecycle` the laptops'
+  start page and ledgers count by (a resolved case stays open while its retention follow-ups go on);
 - persuaded back: cases whose outcome returned the child to education within the campaign's dates;
 - warnings: the app's own warning rules (:func:`app.services.warnings.find_warnings`: absences, non-returners,
   stalled cases, returns without a retention check, unverified placements, final-year risk, key targets not
-  visited, overdue follow-ups...) where that service is installed; otherwise three rules of its own: open
-  cases with no persuasion attempt in 14 days, key targets of the campaign not yet visited, and resolved
-  returns with no retention follow-up in 30 days;
-- dropout rate (辍学率): dropouts registered since the school year began ÷ students on the roll (a dropout
-  keeps the registry record, so the roll stands for the enrolment at the start of the year);
+  visited, overdue follow-ups...), the same the laptops' warning page shows;
+- dropout rate (辍学率): dropouts registered since the school year began (:func:`app.domain.ages.school_year_start`)
+  ÷ students on the roll (a dropout keeps the registry record, so the roll stands for the enrolment at the start
+  of the year);
 - retention rate (巩固率, 在籍口径): students on the roll who are not dropped out ÷ students on the roll. The
   counties' cohort formula needs intake figures of six and three years ago, which the records do not hold;
   the page says which basis it uses.
@@ -24,21 +24,21 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from app.domain.ages import school_year_start
 from app.domain.codes import CaseOutcome, RegistryChangeType, StudentStatus, VisitStatus
-from app.domain.lifecycle import CaseStatus
+from app.services.common import case_is_open
+from app.services.warnings import find_warnings
 from app.store.models import (
     Campaign,
     DropoutCase,
     KeyTarget,
-    PersuasionAttempt,
     RegistryChange,
-    RetentionFollowUp,
     School,
     Student,
     Township,
@@ -53,10 +53,7 @@ NO_COUNTS: FourCounts = ({}, {}, {}, {})
 
 ON_ROLL = (StudentStatus.IN_SCHOOL.value, StudentStatus.HOME_TEACHING.value, StudentStatus.SUSPENDED.value,
            StudentStatus.DROPPED_OUT.value)
-OPEN_CASE = (CaseStatus.OPEN.value, CaseStatus.PERSUADING.value)
 RETURN_OUTCOMES = tuple(o.value for o in CaseOutcome if o.is_return)
-STALL_DAYS = 14
-FOLLOW_UP_DAYS = 30
 
 
 @dataclass
@@ -97,7 +94,6 @@ class Figures:
     townships: list[Line] = field(default_factory=list)
     total: Line = field(default_factory=lambda: Line("合计 Total"))
     as_of_cursor: int = 0
-    app_rules: bool = False  # warnings from the app's warning service (else the three rules of this module)
     unavailable: list[str] = field(default_factory=list)  # parts that could not be computed (logged), for the note
 
 
@@ -118,20 +114,12 @@ def _part(session: Session, figures: Figures, part: str, work: Callable[[], T], 
         return fallback
 
 
-def _app_warnings(session: Session, *, today: date, school_id: str | None) -> dict[str, int] | None:
-    """Warnings per school by the app's own rules, or None where that service is not installed."""
-    try:
-        from app.services.warnings import find_warnings
-    except ImportError:
-        return None
-    counts: dict[str, int] = defaultdict(int)
+def _app_warnings(session: Session, *, today: date, school_id: str | None) -> Counts:
+    """Warnings per school by the app's own rules (the laptops' "预警" page counts the same)."""
+    counts: Counts = defaultdict(int)
     for warning in find_warnings(session, today=today, school_id=school_id):
         counts[warning.school_id] += 1
     return counts
-
-
-def school_year_start(today: date) -> date:
-    return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
 
 
 def _count_by(session: Session, column: Any, *where: Any, select_from: Any = None) -> dict[str, int]:
@@ -155,10 +143,9 @@ def compute(session: Session, *, campaign_code: str | None, school_id: str | Non
                 Campaign.deleted.is_(False), Campaign.starts_on <= today, Campaign.ends_on >= today)).first()
             chosen = (current.code, current.name) if current else campaigns[0]
     figures = Figures(campaigns, chosen)
-    no_warnings: Counts | None = {}  # failed: the app's rules apply, but count nothing
+    no_warnings: Counts = {}
     app_warnings = _part(session, figures, "warnings",
                          lambda: _app_warnings(session, today=today, school_id=school_id), no_warnings)
-    figures.app_rules = app_warnings is not None
     camp = session.scalars(select(Campaign).where(Campaign.code == chosen[0])).first() if chosen else None
 
     schools_q = select(School).where(School.deleted.is_(False)).order_by(School.name)
@@ -166,8 +153,7 @@ def compute(session: Session, *, campaign_code: str | None, school_id: str | Non
         schools_q = schools_q.where(School.id == school_id)
     schools = list(session.scalars(schools_q))
     townships = {t.id: t.name for t in session.scalars(select(Township))}
-    own_rules = app_warnings is None
-    warnings: dict[str, int] = defaultdict(int, app_warnings or {})
+    warnings: dict[str, int] = defaultdict(int, app_warnings)
 
     def counts() -> FourCounts:
         live_student = and_(Student.deleted.is_(False))
@@ -179,26 +165,7 @@ def compute(session: Session, *, campaign_code: str | None, school_id: str | Non
             RegistryChange.change_type == RegistryChangeType.DROPOUT.value,
             RegistryChange.effective_on >= school_year_start(today),
             select_from=RegistryChange.__table__.join(Student.__table__, Student.id == RegistryChange.student_id))
-        open_cases = _count_by(session, DropoutCase.school_id, DropoutCase.deleted.is_(False),
-                               DropoutCase.status.in_(OPEN_CASE))
-        stalled_since = today - timedelta(days=STALL_DAYS)
-        last_attempt = (select(PersuasionAttempt.case_id, func.max(PersuasionAttempt.attempted_on).label("last"))
-                        .where(PersuasionAttempt.deleted.is_(False)).group_by(PersuasionAttempt.case_id).subquery())
-        for school, detected, last in session.execute(
-                select(DropoutCase.school_id, DropoutCase.detected_on, last_attempt.c.last)
-                .outerjoin(last_attempt, last_attempt.c.case_id == DropoutCase.id)
-                .where(DropoutCase.deleted.is_(False), DropoutCase.status.in_(OPEN_CASE))):
-            if own_rules and (last or detected) < stalled_since:
-                warnings[school] += 1
-        last_follow = (select(RetentionFollowUp.case_id, func.max(RetentionFollowUp.followed_on).label("last"))
-                       .where(RetentionFollowUp.deleted.is_(False)).group_by(RetentionFollowUp.case_id).subquery())
-        for school, outcome_on, last in session.execute(
-                select(DropoutCase.school_id, DropoutCase.outcome_on, last_follow.c.last)
-                .outerjoin(last_follow, last_follow.c.case_id == DropoutCase.id)
-                .where(DropoutCase.deleted.is_(False), DropoutCase.status == CaseStatus.RESOLVED.value,
-                       DropoutCase.outcome.in_(RETURN_OUTCOMES))):
-            if own_rules and (last or outcome_on or today) < today - timedelta(days=FOLLOW_UP_DAYS):
-                warnings[school] += 1
+        open_cases = _count_by(session, DropoutCase.school_id, DropoutCase.deleted.is_(False), case_is_open())
         return students, dropped, year_dropouts, open_cases
 
     students, dropped, year_dropouts, open_cases = _part(session, figures, "counts", counts, NO_COUNTS)
@@ -221,8 +188,6 @@ def compute(session: Session, *, campaign_code: str | None, school_id: str | Non
                 targets[school] = targets.get(school, 0) + 1
                 if student in seen:
                     visited_targets[school] = visited_targets.get(school, 0) + 1
-                elif own_rules:
-                    warnings[school] += 1
             persuaded = _count_by(session, DropoutCase.school_id, DropoutCase.deleted.is_(False),
                                   DropoutCase.outcome.in_(RETURN_OUTCOMES),
                                   DropoutCase.outcome_on >= camp.starts_on, DropoutCase.outcome_on <= camp.ends_on)
@@ -306,13 +271,6 @@ _HEAD = ("<th>在籍学生<br><span class=en>On roll</span></th><th>家访完成
          "<th>巩固率<br><span class=en>Retention</span></th>")
 
 
-def _warning_note(figures: Figures) -> str:
-    if figures.app_rules:
-        return "预警按家访通的预警规则统计（与各校电脑上的“预警”一致）。"
-    return (f"预警：{STALL_DAYS} 天无劝返记录的个案、本次行动未家访的重点对象、{FOLLOW_UP_DAYS} 天无巩固回访的"
-            "返校个案。")
-
-
 def _unavailable_note(figures: Figures) -> str:
     if not figures.unavailable:
         return ""
@@ -358,7 +316,7 @@ def dashboard_page(figures: Figures, *, user_name: str, scope_label: str) -> str
 <table id="schools"><tr><th>学校 <span class=en>School</span></th><th>乡镇 <span class=en>Township</span></th>{_HEAD}
 </tr>{school_rows}</table>
 <p class="note">家访完成、重点对象、劝返成功按所选专项行动统计；未结个案与预警为当前状态。
-{_warning_note(figures)}
+预警按家访通的预警规则统计（与各校电脑上的“预警”一致）。
 辍学率＝本学年登记辍学人数 ÷ 在籍学生；巩固率（在籍口径）＝（在籍学生 − 辍学）÷ 在籍学生（上限 100%）。
 数据截至服务器第 {figures.as_of_cursor} 条变更。<br>
 <span class="en">Visits, key targets and persuaded back count the chosen campaign; open cases and warnings are as

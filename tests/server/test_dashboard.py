@@ -107,3 +107,35 @@ def test_chromium_is_the_debian_package() -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium package is not installed (.ci/run installs it)")
     assert shutil.which("chromium") == CHROMIUM
+
+
+def test_the_dashboard_counts_open_cases_and_warnings_as_the_laptops_do(live: Live, laptops: Callable[[str], Database],
+                                                                        tmp_path: Path) -> None:
+    """One rule per fact: the dashboard's open cases are the laptops' start-page count (a resolved case still
+    following up is open), its warnings the laptops' warning page, over the server's own copy."""
+    from sqlalchemy import func, select
+
+    from app.domain.lifecycle import CaseStatus
+    from app.services.overview import overview
+    from app.services.warnings import find_warnings
+    from app.store.models import DropoutCase
+    from sync.server.materialised import Materialised
+
+    bureau = laptops("bureau")
+    today = date.today()
+    generate_demo(bureau, students=400, seed=11, today=today)
+    assert sync_server(bureau, live.url, enroll_code=live.store.new_enrollment_code(DISTRICT_SCOPE)).ok
+    with bureau.read() as session:
+        by_status = dict(session.execute(select(DropoutCase.status, func.count()).group_by(DropoutCase.status)).all())
+        laptop_open = overview(session).open_cases
+        laptop_warnings = len(find_warnings(session, today=today))
+    assert by_status.get(CaseStatus.RESOLVED.value) and by_status.get(CaseStatus.CLOSED.value), by_status
+    copy = Materialised(live.store, tmp_path / "copy")
+    try:
+        copy.refresh()
+        with copy.session() as session:
+            figures = compute(session, campaign_code=None, school_id=None, today=today)
+    finally:
+        copy.close()
+    assert figures.total.open_cases == laptop_open > 0
+    assert figures.total.warnings == laptop_warnings

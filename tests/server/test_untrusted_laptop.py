@@ -181,7 +181,7 @@ def test_the_dashboard_shows_what_it_can_when_one_part_fails(live: Live, distric
     def broken(*_args: object, **_kwargs: object) -> list[object]:
         raise ValueError("a record no check caught")
 
-    monkeypatch.setattr("app.services.warnings.find_warnings", broken)
+    monkeypatch.setattr("sync.server.dashboard.find_warnings", broken)
     with caplog.at_level(logging.ERROR, logger="jiafang.server"):
         page = dashboard.get("/")
     assert page.status_code == 200

@@ -33,7 +33,7 @@ READ_ONLY = {
     "get", "as_date", "require_text", "optional_text", "members_of", "validate_student", "student_input",
     "student_dict", "changes_of", "coverage", "find_campaign", "campaign_on", "visits_of", "attachments_of",
     "active_flag", "open_case_of", "attempts_of", "follow_ups_of", "iter_records", "export_json", "check_store",
-    "overview", "for_field",
+    "overview", "for_field", "case_is_open",
 }
 NOT_SESSION_SERVICES = {
     "add_user",  # works on the Database (key slots): tested in test_users

@@ -35,7 +35,7 @@ from app.domain.codes import (
 )
 from app.domain.contact import mask_phone
 from app.domain.errors import DomainError
-from app.domain.lifecycle import CaseStatus
+from app.domain.lifecycle import CaseStatus, is_open_case
 from app.services import access, listing, responsibility
 from app.services.access import NotCovered
 from app.store.oplog import to_wire
@@ -535,7 +535,7 @@ class StudentView(QWidget):
         badges = []
         if file.key_target is not None:
             badges.append(self.tr("Key target"))
-        if any(case.status != CaseStatus.CLOSED.value for case in file.cases):
+        if any(is_open_case(case.status) for case in file.cases):
             badges.append(self.tr("Open dropout case"))
         self.badges.setText(" · ".join(badges))
         palette = self.badges.palette()
