@@ -16,6 +16,34 @@ class StoreError(DomainError):
     sqlite_code: int | None = None
 
 
+class DiskFull(StoreError):
+    """No room on the disk (or the database reached its size limit): nothing was saved."""
+
+
+class DatabaseBusy(StoreError):
+    """Another program holds the database file."""
+
+
+class DatabaseDamaged(StoreError):
+    """The database file is damaged: the latest backup has to be restored."""
+
+
+class CannotDecrypt(StoreError):
+    """The file does not open with this key: a wrong password, or not (or no longer) a Jiafang database."""
+
+
+class ReadOnlyFolder(StoreError):
+    """The data folder cannot be written to."""
+
+
+class DiskError(StoreError):
+    """A read or write failed at the disk (a failing disk or USB stick)."""
+
+
+class ConstraintViolated(StoreError):
+    """A write broke a constraint (unique, foreign key, not null): refused, nothing saved."""
+
+
 class WriterBusy(StoreError):
     """Another piece of work of this app (a sync, an import) is writing; nothing was written."""
 
@@ -65,7 +93,7 @@ def translate(exc: BaseException) -> StoreError:
     if isinstance(exc, StoreError):
         return exc
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return StoreError("磁盘已满，本次修改没有保存。请清理磁盘空间后重试。",
+        return DiskFull("磁盘已满，本次修改没有保存。请清理磁盘空间后重试。",
                           "The disk is full; this change was not saved. Free some space and try again.")
     code = sqlite_code(exc)
     error = _by_code(code, exc)
@@ -75,26 +103,27 @@ def translate(exc: BaseException) -> StoreError:
 
 def _by_code(code: int | None, exc: BaseException) -> StoreError:
     if code == SQLITE_FULL:
-        return StoreError("磁盘已满（或数据库已达上限），本次修改没有保存，原有数据未受影响。请清理磁盘空间后重试。",
+        return DiskFull("磁盘已满（或数据库已达上限），本次修改没有保存，原有数据未受影响。请清理磁盘空间后重试。",
                           "The disk is full (or the database reached its limit); this change was not saved "
                           "and existing data is untouched. Free some space and try again.")
     if code == SQLITE_NOTADB:
-        return StoreError("无法解密数据库：密码不对，或数据库文件已损坏。",
+        return CannotDecrypt("无法解密数据库：密码不对，或数据库文件已损坏。",
                           "Cannot decrypt the database: wrong password or a damaged database file.")
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
-        return StoreError("数据库正被另一个程序使用，请关闭其他家访通窗口后重试。",
+        return DatabaseBusy("数据库正被另一个程序使用，请关闭其他家访通窗口后重试。",
                           "The database is in use by another program; close other Jiafang windows and retry.")
     if code == SQLITE_CORRUPT:
-        return StoreError("数据库文件已损坏。请用“恢复备份”还原最近的备份。",
+        return DatabaseDamaged("数据库文件已损坏。请用“恢复备份”还原最近的备份。",
                           "The database file is damaged. Restore the latest backup.")
     if code == SQLITE_READONLY:
-        return StoreError("数据文件夹是只读的，无法保存。请检查文件夹权限。",
+        return ReadOnlyFolder("数据文件夹是只读的，无法保存。请检查文件夹权限。",
                           "The data folder is read-only; nothing can be saved. Check the folder's permissions.")
     if code == SQLITE_IOERR or isinstance(exc, OSError):
-        return StoreError("读写数据时出错（磁盘或U盘可能有问题），本次修改没有保存。",
+        return DiskError("读写数据时出错（磁盘或U盘可能有问题），本次修改没有保存。",
                           "A read or write error occurred (the disk or USB stick may be failing); "
                           "this change was not saved.")
     text = _detail(exc)
     if code == SQLITE_CONSTRAINT:
-        return StoreError(f"数据不一致，修改被拒绝：{text}", f"Inconsistent data; the change was refused: {text}")
+        return ConstraintViolated(f"数据不一致，修改被拒绝：{text}",
+                                  f"Inconsistent data; the change was refused: {text}")
     return StoreError(f"数据库出错：{text}", f"Database error: {text}")

@@ -7,7 +7,7 @@ import pytest
 from app.domain.errors import DomainError
 from app.services.roster import add_students
 from app.store.db import Database
-from app.store.errors import StoreError
+from app.store.errors import ConstraintViolated, DiskFull, StoreError
 from app.store.models import School
 from tests.conftest import TODAY, make_student_input
 from tests.services.support import dump
@@ -22,7 +22,7 @@ def test_full_disk_during_a_write_keeps_the_data(database: Database, school: Sch
         session.connection().exec_driver_sql(f"PRAGMA max_page_count = {pages}")
         add_students(session, inputs, today=TODAY)  # type: ignore[arg-type]
     database.engine.dispose()  # drop the connection that carries the page limit
-    assert "磁盘已满" in str(caught.value)
+    assert "磁盘已满" in str(caught.value) and isinstance(caught.value, DiskFull)
     assert dump(database) == before
     with database.write() as session:  # the next write, with space, works
         add_students(session, inputs[:3], today=TODAY)  # type: ignore[arg-type]
@@ -90,3 +90,19 @@ def test_errors_are_told_apart_by_sqlite_code_not_by_wording(tmp_path: object) -
     assert error.sqlite_code == SQLITE_READONLY and "只读" in error.zh
     error = translate(RuntimeError("the table is locked in the cupboard"))
     assert error.sqlite_code is None and "正被另一个程序使用" not in error.zh and "数据库出错" in error.zh
+
+
+def test_a_unique_violation_is_a_refused_change_not_a_full_disk(database: Database) -> None:
+    """Decided by the SQLite result code: SQLITE_CONSTRAINT is its own error type, never "disk full"."""
+    from datetime import UTC, datetime
+
+    from app.store.ids import uuid7
+    from app.store.models import User
+
+    before = dump(database)
+    with pytest.raises(StoreError) as caught, database.write() as session:
+        session.add(User(id=uuid7(), username="admin", display_name="重名", role="teacher", key_slot_id=uuid7(),
+                         created_at=datetime.now(UTC)))
+    assert isinstance(caught.value, ConstraintViolated) and not isinstance(caught.value, DiskFull)
+    assert caught.value.sqlite_code == 19 and "磁盘" not in caught.value.zh
+    assert dump(database) == before
