@@ -42,6 +42,7 @@ from app import __version__
 from app.store import clock, oplog
 from app.store.db import Database
 from app.store.errors import StoreError
+from app.store.guard import raw_cursor
 from app.store.machine import mark_published
 from app.store.migrations import SCHEMA_VERSION
 from app.store.models import DISTRICT_SCOPE, Blob, Conflict, DeviceState, SyncIdentity, SyncRun, VisitAttachment
@@ -462,7 +463,7 @@ def _apply_carefully(database: Database, ops: list[oplog.OpRecord], *, cursor: i
         groups[(op.tbl, op.row_id)].append(op)
     order = sorted(groups, key=lambda key: (oplog.APPLY_ORDER[key[0]], key[1]))
     with database.write() as session:
-        raw = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        raw = raw_cursor(session)
         waiting: list[oplog.OpRecord] = []
         for key in order:
             raw.execute("SAVEPOINT row_apply")

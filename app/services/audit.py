@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from app.domain.codes import UserRole
 from app.domain.errors import PermissionDenied, ValidationError
 from app.store import oplog
+from app.store.guard import raw_cursor
 from app.store.models import DISTRICT_SCOPE, AuditEvent, DeviceState, Student, User
 from app.store.types import utc_text
 
@@ -243,7 +244,7 @@ class ChainProblem:
 
 
 def _rows(session: Session) -> Iterator[tuple[Any, ...]]:
-    cur = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cur = raw_cursor(session)
     cur.execute("SELECT id, device_id, chain_seq, at, user_id, action, target, detail, prev_hash, hash, deleted "
                 "FROM audit_event ORDER BY device_id, chain_seq")
     while rows := cur.fetchmany(2000):

@@ -9,6 +9,7 @@ from typing import TextIO
 from sqlalchemy.orm import Session
 
 from app.store import oplog
+from app.store.guard import raw_cursor
 
 
 def iter_records(session: Session, *, include_audit: bool = False) -> Iterator[dict[str, object]]:
@@ -18,7 +19,7 @@ def iter_records(session: Session, *, include_audit: bool = False) -> Iterator[d
     convergence is checked. The audit log is left out unless asked for: every sign-in adds to it, and it
     has its own listing (``jiafang audit --json``).
     """
-    cur = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cur = raw_cursor(session)
     for table, codec in sorted(oplog.CODECS.items(), key=lambda item: (oplog.APPLY_ORDER[item[0]], item[0])):
         if table in oplog.APPEND_ONLY and not include_audit:
             continue

@@ -12,6 +12,7 @@ from app.domain.errors import DomainError
 from app.domain.identity import check_id_matches, parse_id_number
 from app.domain.lifecycle import not_back_values
 from app.store import oplog
+from app.store.guard import raw_cursor
 from app.store.models import DropoutCase, Student
 
 
@@ -44,7 +45,7 @@ class CheckReport:
 def check_store(session: Session, *, limit: int = 200) -> CheckReport:
     """Run every check; each problem found is a Finding (at most ``limit`` per check)."""
     report = CheckReport()
-    cur = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cur = raw_cursor(session)
     for (message,) in cur.execute("PRAGMA quick_check").fetchall():
         if message != "ok":
             report.findings.append(Finding("sqlite", f"数据库文件损坏：{message}", f"Database damage: {message}"))

@@ -30,6 +30,7 @@ from app.services.common import case_is_open, get
 from app.services.search import household_where, parse_term, student_order, student_where
 from app.store import oplog
 from app.store.clock import physical_ms
+from app.store.guard import raw_cursor
 from app.store.models import (
     Campaign,
     DeviceState,
@@ -71,7 +72,7 @@ def _live(model: Any) -> Any:
 def _rows(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
     # Straight to the DB-API cursor of the session's connection (its transaction, its error handling in
     # Database.read): SQLAlchemy's per-statement work is most of the cost of a keystroke's tiny lookup.
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = raw_cursor(session)
     try:
         return list(cursor.execute(sql, tuple(params)).fetchall())
     finally:

@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.store.guard import raw_cursor
+
 MAX_TERM_LENGTH = 40
 _ID_LIKE = re.compile(r"^\d{1,17}[\dX]?$")
 _STUDENT_NUMBER_LIKE = re.compile(r"^[GJL]\d*[\dX]?$")
@@ -111,7 +113,7 @@ def household_where(session: Session, typed: str | None) -> tuple[str | None, li
     if not text:
         return None, []
     low, high = prefix_bounds(text)
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = raw_cursor(session)
     try:
         village_ids = [row[0] for row in cursor.execute(
             "SELECT id FROM village WHERE name >= ? AND name < ? AND deleted = 0 LIMIT 200", (low, high))]

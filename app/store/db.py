@@ -7,7 +7,6 @@ key wrapped by each user's password) and ``backups/``. Nothing in the folder is 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -26,28 +25,14 @@ from sqlalchemy.pool import QueuePool
 from app.config import BACKUP_DIR, DATABASE_FILE, KEYSLOT_FILE
 from app.domain.codes import UserRole
 from app.domain.errors import DomainError
-from app.store import oplog
+from app.store import guard, oplog
 from app.store.errors import StoreError, WriterBusy, translate
+from app.store.guard import check_statement
 from app.store.ids import uuid7
 from app.store.keys import KeyRing, new_data_key
 from app.store.machine import machine_fingerprint, published_seq
 from app.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from app.store.models import MODEL_BY_TABLE
 from app.store.types import utc_text
-
-GUARDED_TABLES = frozenset(MODEL_BY_TABLE) | {"op_log"}
-_WRITE_RE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)"
-                       r"\s+[\"`\[]?(\w+)", re.IGNORECASE)
-
-
-class BypassError(RuntimeError):
-    """A write to a synced table that did not go through the op log: a programming error."""
-
-
-def _guard(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
-    match = _WRITE_RE.match(statement)
-    if match and match.group(1).lower() in GUARDED_TABLES:
-        raise BypassError(f"write to {match.group(1)} outside the op log: {statement[:80]}")
 
 
 def _connect(path: Path, key: bytes, *, create: bool) -> Any:
@@ -164,7 +149,7 @@ class Database:
             max_overflow=4,
         )
         event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
-        event.listen(self.engine, "before_cursor_execute", _guard)
+        event.listen(self.engine, "before_cursor_execute", check_statement)
         event.listen(self.engine, "checkin", oplog.narrow_cache)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self.sessions, "after_transaction_end", lambda s, t: oplog.forget_writer(s))
@@ -197,6 +182,7 @@ class Database:
         writer in seconds (WriterBusy after it): the screen's draft saves must not freeze the window while
         a long sync or import holds the writer.
         """
+        guard.watch_write()
         if not self._write_lock.acquire(timeout=-1 if wait is None else wait):
             raise WriterBusy()
         try:

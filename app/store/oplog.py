@@ -28,6 +28,7 @@ from sqlalchemy import Boolean
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON
 
+from app.store import guard
 from app.store import values as column_values
 from app.store.clock import HybridClock
 from app.store.ids import uuid7
@@ -221,7 +222,7 @@ def resolve_row(table: str, row_id: str, ops: Iterable[OpRecord]) -> RowState | 
 
 # ----------------------------------------------------------------------------- storing and reading ops
 def _cursor(session: Session) -> Any:
-    return session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    return guard.op_log_cursor(session)  # the op log is the one writer of the synced tables
 
 
 #: SQLite's page cache (KiB) for a transaction that writes many rows; the connection returns to its own

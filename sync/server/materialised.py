@@ -32,6 +32,7 @@ from sqlalchemy.pool import QueuePool
 from app.domain.errors import DomainError
 from app.store import oplog
 from app.store.db import migrate
+from app.store.guard import raw_cursor
 from app.store.types import utc_text
 from sync.server.store import ServerStore
 
@@ -95,7 +96,7 @@ class Materialised:
     @property
     def cursor(self) -> int:
         with self.session() as session:
-            cur = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cur = raw_cursor(session)
             return int(cur.execute("SELECT cursor FROM server_cache WHERE id = 1").fetchone()[0])
 
     def refresh(self) -> int:
@@ -110,7 +111,7 @@ class Materialised:
 
     def _apply_batch(self) -> int:
         session = self.sessions()
-        cur = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur = raw_cursor(session)
         try:
             cur.execute("BEGIN IMMEDIATE")
             at = int(cur.execute("SELECT cursor FROM server_cache WHERE id = 1").fetchone()[0])

@@ -16,7 +16,8 @@ from app.services.documents import blank_pdf
 from app.services.integrity import check_store
 from app.services.signin import sign_in
 from app.store import oplog
-from app.store.db import BypassError, Database
+from app.store.db import Database
+from app.store.guard import BypassError
 from app.store.models import AuditEvent, Student
 from tests.conftest import PASSWORD
 

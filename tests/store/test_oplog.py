@@ -13,7 +13,8 @@ from sqlalchemy import select, update
 
 from app.services.roster import add_student, edit_student
 from app.store import clock, oplog
-from app.store.db import BypassError, Database, create_folder
+from app.store.db import Database, create_folder
+from app.store.guard import BypassError, raw_cursor
 from app.store.models import Conflict, Household, School, Student
 from tests.conftest import PASSWORD, TODAY, make_student_input
 from tests.services.support import dump
@@ -64,6 +65,17 @@ def test_orm_writes_that_bypass_the_log_are_refused(database: Database, school: 
     with database.read() as session:
         assert session.get(School, school.id).name == "西乡塘区石埠小学"  # type: ignore[union-attr]
         assert session.get(School, "x") is None
+
+
+def test_raw_cursors_that_bypass_the_log_are_refused(database: Database, school: School) -> None:
+    # The raw DB-API cursor the services use for streaming reads refuses what the SQLAlchemy hook refuses.
+    with pytest.raises(BypassError), database.write() as session:
+        raw_cursor(session).execute("UPDATE school SET name = ? WHERE id = ?", ("改名", school.id))
+    with pytest.raises(BypassError), database.write() as session:
+        raw_cursor(session).executemany("INSERT INTO op_log (device_id, seq) VALUES (?, ?)", [("d", 1)])
+    with database.read() as session:
+        names = raw_cursor(session).execute("SELECT name FROM school WHERE id = ?", (school.id,)).fetchall()
+        assert names == [("西乡塘区石埠小学",)]
 
 
 def test_failed_write_leaves_no_ops_and_no_gap(database: Database, school: School) -> None:
