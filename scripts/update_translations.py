@@ -1,8 +1,7 @@
 """Refresh the Qt Linguist translations: lupdate (sources -> .ts), then lrelease (.ts -> .qm).
 
-``jiafang_zh_CN.ts`` collects every string of ``app/ui`` that no other ``jiafang_zh_CN_*.ts`` (a team's own
-file, e.g. ``jiafang_zh_CN_part_b.ts``) already translates; the app loads all of them. Only the main file is
-rewritten here; the others are compiled as they are.
+One .ts per language (``jiafang_zh_CN.ts``) holds every string of ``app/ui``; the app loads that file and no
+other (``app.ui.i18n.ts_file``). A .qm left without its .ts (an old build product) is removed.
 
     python scripts/update_translations.py            # update the .ts from app/ui, then build the .qm
     python scripts/update_translations.py --release  # only build the .qm (CI, packaging)
@@ -44,12 +43,8 @@ def main_ts(lang: str) -> Path:
 
 
 def ts_files() -> list[Path]:
-    """Every .ts of every language: the main file first, then the teams' own files."""
-    found = []
-    for lang in LANGUAGES:
-        found.append(main_ts(lang))
-        found.extend(sorted(TRANSLATIONS.glob(f"jiafang_{lang}_*.ts")))
-    return found
+    """The .ts of every language, one each."""
+    return [main_ts(lang) for lang in LANGUAGES]
 
 
 def messages(ts: Path) -> dict[tuple[str, str], str | None]:
@@ -67,27 +62,6 @@ def messages(ts: Path) -> dict[tuple[str, str], str | None]:
     return found
 
 
-def prune(ts: Path, elsewhere: set[tuple[str, str]]) -> int:
-    """Drop from ``ts`` the untranslated messages another file translates; returns how many."""
-    tree = ElementTree.parse(ts)
-    dropped = 0
-    for context in tree.getroot().findall("context"):
-        name = context.findtext("name") or ""
-        for message in context.findall("message"):
-            translation = message.find("translation")
-            unfinished = translation is None or translation.get("type") in ("unfinished", "vanished", "obsolete")
-            if unfinished and (name, message.findtext("source") or "") in elsewhere:
-                context.remove(message)
-                dropped += 1
-        if not context.findall("message"):
-            tree.getroot().remove(context)
-    if dropped:
-        ElementTree.indent(tree, space="    ")
-        body = ElementTree.tostring(tree.getroot(), encoding="unicode")
-        ts.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n", encoding="utf-8")
-    return dropped
-
-
 def lupdate() -> None:
     sources = sorted(str(p.relative_to(ROOT)) for p in SOURCES.rglob("*.py"))
     for lang in LANGUAGES:
@@ -96,12 +70,13 @@ def lupdate() -> None:
         # No source locations: line numbers in the .ts would change with every edit of the code.
         subprocess.run([tool("lupdate"), "-silent", "-no-obsolete", "-locations", "none", "-extensions", "py",
                         *sources, "-ts", str(ts.relative_to(ROOT))], check=True, cwd=ROOT)
-        elsewhere = {key for other in TRANSLATIONS.glob(f"jiafang_{lang}_*.ts")
-                     for key, text in messages(other).items() if text}
-        prune(ts, elsewhere)
 
 
 def lrelease() -> list[Path]:
+    for orphan in sorted(TRANSLATIONS.glob("*.qm")):
+        if not orphan.with_suffix(".ts").is_file():
+            orphan.unlink()
+            print(f"removed {orphan.relative_to(ROOT)} (no .ts)")
     built = []
     for ts in ts_files():
         qm = ts.with_suffix(".qm")

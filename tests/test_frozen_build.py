@@ -36,6 +36,9 @@ def test_the_installer_spec_builds_an_app_that_starts(tmp_path: Path) -> None:
     assert executable.is_file()
     for listed in ("resources/translations/jiafang_zh_CN.qm", "resources/sample/学籍导出示例.xlsx"):
         assert (app_dir / "_internal" / listed).is_file(), listed
+    # One compiled translation per language, and nothing else: no .ts, no old per-team .qm.
+    shipped = sorted(p.name for p in (app_dir / "_internal" / "resources" / "translations").iterdir())
+    assert shipped == ["jiafang_zh_CN.qm"], shipped
 
     # A clean environment: no venv, no source tree on the path, no display; only what the build carries.
     env = {key: value for key, value in os.environ.items()

@@ -1,11 +1,12 @@
 """The interface language: Qt Linguist translations over English source strings.
 
 Source strings are English, in the code (``self.tr(...)``, ``QCoreApplication.translate(context, ...)``);
-Chinese, the default, lives in ``resources/translations/jiafang_zh_CN.ts``. The compiled ``.qm`` is never kept
-in git: ``scripts/update_translations.py`` builds it, and so does :func:`compiled_translation` at start-up when
-it is missing or older than its ``.ts`` (into a cache folder when the resources folder is read-only). Where no
-``lrelease`` can be found, the ``.ts`` itself is read (:class:`TsTranslator`), so Chinese never silently turns
-into English.
+Chinese, the default, lives in one file, ``resources/translations/jiafang_zh_CN.ts``: one .ts per language, so
+no file overrides another and what the file says is what the app shows (:func:`translations`). The compiled
+``.qm`` is never kept in git: ``scripts/update_translations.py`` builds it, and so does
+:func:`compiled_translation` at start-up when it is missing or older than its ``.ts`` (into a cache folder when
+the resources folder is read-only). Where no ``lrelease`` can be found, the ``.ts`` itself is read
+(:class:`TsTranslator`), so Chinese never silently turns into English.
 
 Domain messages and code labels carry both languages themselves; :func:`install_language` switches them
 together with Qt's translators.
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from typing import NamedTuple
 
 from app.domain.i18n import current_language, set_language
 from app.resources import resource_path
@@ -42,20 +44,38 @@ def translations_dir() -> Path:
 
 
 def ts_file(lang: str) -> Path:
-    """The main .ts of a language (strings of the shell and of the pages no team file covers)."""
+    """The one .ts of a language: every translated string of ``app/ui``."""
     return translations_dir() / f"{TS_PREFIX}{LOCALES[lang]}.ts"
 
 
-def ts_files(lang: str) -> list[Path]:
-    """Every .ts of a language: the main file and each team's own (``jiafang_zh_CN_part_b.ts`` ...)."""
-    main = ts_file(lang)
-    return [main, *sorted(main.parent.glob(f"{TS_PREFIX}{LOCALES[lang]}_*.ts"))]
+def qm_file(lang: str) -> Path:
+    """The .qm beside the .ts (frozen builds ship only this)."""
+    return ts_file(lang).with_suffix(".qm")
 
 
-def qm_files(lang: str) -> list[Path]:
-    """The .qm beside each .ts (frozen builds ship only these)."""
-    main = ts_file(lang).with_suffix(".qm")
-    return [main, *sorted(main.parent.glob(f"{TS_PREFIX}{LOCALES[lang]}_*.qm"))]
+class TsMessage(NamedTuple):
+    context: str
+    source: str
+    translation: str | None  # None: unfinished, obsolete, vanished or empty
+
+
+def read_ts(ts: Path) -> list[TsMessage]:
+    """Every message of a .ts file, in the file's order (a repeated context+source is listed twice)."""
+    found: list[TsMessage] = []
+    for context in ElementTree.parse(ts).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            finished = translation is not None and translation.get("type") not in ("unfinished", "obsolete",
+                                                                                    "vanished")
+            text = translation.text if finished and translation is not None else None
+            found.append(TsMessage(name, message.findtext("source") or "", text if text and text.strip() else None))
+    return found
+
+
+def translations(ts: Path) -> dict[tuple[str, str], str]:
+    """(context, source) -> the finished translation of a .ts: what the app shows for that string."""
+    return {(m.context, m.source): m.translation for m in read_ts(ts) if m.translation is not None}
 
 
 def find_lrelease() -> Path | None:
@@ -121,18 +141,7 @@ class TsTranslator(QTranslator):
 
     def __init__(self, ts: Path, parent: QCoreApplication | None = None) -> None:
         super().__init__(parent)
-        self.messages: dict[tuple[str, str], str] = {}
-        root = ElementTree.parse(ts).getroot()
-        for context in root.iter("context"):
-            name = context.findtext("name") or ""
-            for message in context.iter("message"):
-                source = message.findtext("source")
-                translation = message.find("translation")
-                if source is None or translation is None or translation.get("type") in ("unfinished", "obsolete",
-                                                                                         "vanished"):
-                    continue
-                if translation.text:
-                    self.messages[(name, source)] = translation.text
+        self.messages = translations(ts)
 
     def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
         return self.messages.get((context, source), "")
@@ -151,16 +160,14 @@ def _translators(lang: str) -> list[QTranslator]:
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if qt_base.load(f"qtbase_{LOCALES[lang]}", qt_dir):
             found.append(qt_base)
-        sources = [ts for ts in ts_files(lang) if ts.is_file()]
-        # A frozen build may carry only the compiled files.
-        paths: list[Path] = sources or [qm for qm in qm_files(lang) if qm.is_file()]
-        for path in paths:
-            ours = QTranslator(app)
-            qm = compiled_translation(path) if path.suffix == ".ts" else path
-            if qm is not None and ours.load(str(qm)):
-                found.append(ours)
-            elif path.suffix == ".ts":
-                found.append(TsTranslator(path, app))
+        ts = ts_file(lang)
+        # A frozen build carries only the compiled file.
+        qm: Path | None = compiled_translation(ts) if ts.is_file() else qm_file(lang)
+        ours = QTranslator(app)
+        if qm is not None and ours.load(str(qm)):
+            found.append(ours)
+        elif ts.is_file():
+            found.append(TsTranslator(ts, app))
     _cache[lang] = found
     return found
 

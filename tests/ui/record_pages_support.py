@@ -21,7 +21,6 @@ from app.ui.pages import PageContext
 __all__ = ["lang"]
 
 ROOT = Path(__file__).resolve().parents[2]
-TS_FILE = ROOT / "resources" / "translations" / "jiafang_zh_CN_part_b.ts"
 SHOTS = Path(os.environ["JIAFANG_SCREENSHOTS"]) if os.environ.get("JIAFANG_SCREENSHOTS") else None
 
 

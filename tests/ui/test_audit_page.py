@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from app.services.audit import AuditAction, record_event, record_student_view
 from app.store.db import Database
 from app.store.models import AuditEvent, Student
 from app.ui.app_window import MainWindow
-from app.ui.i18n import ts_files
+from app.ui.i18n import read_ts, translations, ts_file
 from app.ui.pages import PageContext
 from app.ui.pages.audit_page import AuditPage
 from tests.conftest import TODAY
@@ -199,31 +198,15 @@ def test_an_administrator_makes_the_recovery_key_here_and_sees_it_once(
 
 
 # ----------------------------------------------------------------------------- translations
-def _messages(ts: Path) -> dict[tuple[str, str], str | None]:
-    found: dict[tuple[str, str], str | None] = {}
-    for context in ElementTree.parse(ts).getroot().iter("context"):
-        for message in context.iter("message"):
-            translation = message.find("translation")
-            finished = translation is not None and translation.get("type") is None and bool(translation.text)
-            key = (context.findtext("name") or "", message.findtext("source") or "")
-            found[key] = translation.text if finished and translation is not None else None
-    return found
-
-
 def test_every_text_of_the_data_protection_screens_has_its_chinese(tmp_path: Path) -> None:
     extracted = tmp_path / "extracted.ts"
     lupdate = Path(sys.executable).parent / "pyside6-lupdate"
     subprocess.run([str(lupdate), "-silent", "-locations", "none", *PROTECT_SOURCES, "-ts", str(extracted)],
                    cwd=ROOT, check=True, capture_output=True)
-    have: dict[tuple[str, str], str] = {}
-    for ts in ts_files("zh"):
-        for key, text in _messages(ts).items():
-            if text:
-                have.setdefault(key, text)
-    missing = sorted(key for key in _messages(extracted) if key not in have)
-    assert not missing, f"add these to jiafang_zh_CN_protect.ts: {missing}"
-    own = _messages(ROOT / "resources" / "translations" / "jiafang_zh_CN_protect.ts")
-    for (_context, source), text in own.items():
-        assert text, source
+    have = translations(ts_file("zh"))
+    wanted = {(m.context, m.source) for m in read_ts(extracted)}
+    missing = sorted(key for key in wanted if key not in have)
+    assert not missing, f"add these to {ts_file('zh').name}: {missing}"
+    for key in wanted:
         for name in ("{count}", "{user}"):
-            assert (name in source) == (name in text), (source, text)
+            assert (name in key[1]) == (name in have[key]), (key, have[key])

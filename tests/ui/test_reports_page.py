@@ -168,7 +168,8 @@ def test_reconciliation_page_refuses_a_wrong_file(qtbot: QtBot, database: Databa
 def test_every_text_of_the_two_pages_has_its_chinese(tmp_path: Path) -> None:
     import subprocess
     import sys
-    import xml.etree.ElementTree as ElementTree
+
+    from app.ui.i18n import read_ts, translations, ts_file
 
     root = Path(__file__).resolve().parents[2]
     extracted = tmp_path / "extracted.ts"
@@ -176,17 +177,9 @@ def test_every_text_of_the_two_pages_has_its_chinese(tmp_path: Path) -> None:
     subprocess.run([str(lupdate), "-silent", "app/ui/pages/reports.py", "app/ui/pages/reconciliation.py", "-ts",
                     str(extracted)], cwd=root, check=True, capture_output=True)
 
-    def messages(ts: Path) -> dict[tuple[str, str], str]:
-        found = {}
-        for context in ElementTree.parse(ts).getroot().iter("context"):
-            for message in context.iter("message"):
-                key = (context.findtext("name") or "", message.findtext("source") or "")
-                found[key] = message.findtext("translation") or ""
-        return found
-
-    wanted = messages(extracted)
-    have = messages(root / "resources" / "translations" / "jiafang_zh_CN_reports.ts")
+    wanted = {(m.context, m.source) for m in read_ts(extracted)}
+    have = translations(ts_file("zh"))
     assert len(wanted) > 60
-    assert not [key for key in wanted if not have.get(key)]
-    for (_, source), text in have.items():
-        assert ("%1" in source) == ("%1" in text), source
+    assert not [key for key in wanted if key not in have]
+    for key in wanted:
+        assert ("%1" in key[1]) == ("%1" in have[key]), key

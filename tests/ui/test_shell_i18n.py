@@ -1,12 +1,14 @@
 """No untranslated string on any screen: every source string of app/ui has a finished Chinese translation in
-one of the .ts files, and every registered page, shown in Chinese, shows no English interface text."""
+the language's one .ts file, read as the app reads it, and every registered page, shown in Chinese, shows no
+English interface text."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
-import xml.etree.ElementTree as ElementTree
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +31,16 @@ from pytestqt.qtbot import QtBot
 
 from app.store.db import Database
 from app.ui.app_window import MainWindow
-from app.ui.i18n import ts_files
+from app.ui.i18n import (
+    LOCALES,
+    TS_PREFIX,
+    qm_file,
+    read_ts,
+    translate,
+    translations,
+    translations_dir,
+    ts_file,
+)
 from app.ui.main import DemoDialog, FirstRunDialog, LoginDialog, SetupDialog
 from app.ui.pages import load_pages
 from tests.ui.shell_support import TODAY, shot
@@ -40,27 +51,9 @@ ENGLISH = re.compile(r"[A-Za-z]{2,}[ '’-]+[A-Za-z]{2,}")
 PLACEHOLDER = re.compile(r"\{\w*\}|%n|%\d")
 
 
-def _messages(ts: Path) -> dict[tuple[str, str], str | None]:
-    found: dict[tuple[str, str], str | None] = {}
-    for context in ElementTree.parse(ts).getroot().iter("context"):
-        for message in context.iter("message"):
-            translation = message.find("translation")
-            kind = translation.get("type") if translation is not None else "unfinished"
-            if kind in ("vanished", "obsolete"):
-                continue
-            text = (translation.text or "") if translation is not None else ""
-            key = (context.findtext("name") or "", message.findtext("source") or "")
-            found[key] = text if kind != "unfinished" and text.strip() else None
-    return found
-
-
 def _translated() -> dict[tuple[str, str], str]:
-    have: dict[tuple[str, str], str] = {}
-    for ts in ts_files("zh"):
-        for key, text in _messages(ts).items():
-            if text:
-                have.setdefault(key, text)
-    return have
+    """What the app shows in Chinese: its own file, read by its own code."""
+    return translations(ts_file("zh"))
 
 
 def test_every_source_string_has_a_finished_chinese_translation(tmp_path: Path) -> None:
@@ -69,20 +62,60 @@ def test_every_source_string_has_a_finished_chinese_translation(tmp_path: Path) 
     lupdate = Path(sys.executable).parent / "pyside6-lupdate"
     subprocess.run([str(lupdate), "-silent", "-locations", "none", *sources, "-ts", str(extracted)], cwd=ROOT,
                    check=True, capture_output=True)
-    wanted = set(_messages(extracted))
+    wanted = {(m.context, m.source) for m in read_ts(extracted)}
     assert len(wanted) > 200
     have = _translated()
     missing = sorted(key for key in wanted if key not in have)
     assert not missing, ("untranslated strings (run scripts/update_translations.py and translate them in "
-                         f"resources/translations): {missing}")
+                         f"{ts_file('zh').name}): {missing}")
+
+
+def test_one_ts_per_language_and_no_string_twice_in_it() -> None:
+    """A second file for a language would be ignored by the app (it loads ts_file only), and a string listed
+    twice leaves it to lrelease which translation is shown: both are refused."""
+    folder = translations_dir()
+    found = sorted(folder.glob("*.ts"))
+    expected = sorted(ts_file(lang) for lang in LOCALES if ts_file(lang).is_file())
+    assert ts_file("zh") in expected
+    assert found == expected, f"one .ts per language ({TS_PREFIX}<locale>.ts), not {[p.name for p in found]}"
+    for ts in found:
+        messages = read_ts(ts)
+        assert len(messages) > 200, ts.name
+        twice = sorted(key for key, count in Counter((m.context, m.source) for m in messages).items()
+                       if count > 1)
+        assert not twice, f"{ts.name} lists these context+source more than once: {twice}"
+
+
+def test_the_running_app_shows_what_the_ts_file_says(chinese: str) -> None:
+    """The compiled .qm (or the .ts read directly) that install_language loads gives each string the
+    translation the file holds: no other file and no stale build overrides it."""
+    have = _translated()
+    wrong = {key: translate(*key) for key, text in have.items() if translate(*key) != text}
+    assert not wrong, wrong
+
+
+def test_without_lrelease_the_ts_itself_is_shown(qapp: QApplication, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.ui import i18n
+
+    shutil.copy(ts_file("zh"), tmp_path / ts_file("zh").name)
+    monkeypatch.setattr(i18n, "translations_dir", lambda: tmp_path)
+    monkeypatch.setattr(i18n, "find_lrelease", lambda: None)
+    monkeypatch.setattr(i18n, "_cache_dir", lambda _ts: tmp_path / "cache")
+    monkeypatch.setattr(i18n, "_cache", {})
+    try:
+        i18n.install_language("zh")
+        assert not (tmp_path / qm_file("zh").name).exists()
+        assert any(isinstance(t, i18n.TsTranslator) for t in i18n._installed)
+        have = _translated()
+        assert {key: translate(*key) for key in have} == have
+    finally:
+        i18n.uninstall_translations()
 
 
 def test_translations_keep_their_placeholders() -> None:
-    for ts in ts_files("zh"):
-        for (context, source), text in _messages(ts).items():
-            if text:
-                assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(text)), \
-                    (ts.name, context, source, text)
+    for (context, source), text in _translated().items():
+        assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(text)), (context, source, text)
 
 
 def visible_texts(root: QWidget) -> list[tuple[str, str]]:
