@@ -50,15 +50,8 @@ from app.domain.identity import mask_id_number, normalize_id_text, parse_id_numb
 from app.domain.lifecycle import not_back_values
 from app.services import cases, registry, roster
 from app.services.common import get, require_text
-from app.services.importing import (
-    ImportCancelled,
-    RosterFileError,
-    Table,
-    cell_text,
-    column_aliases,
-    convert_cell,
-    open_table,
-)
+from app.services.importing import ImportCancelled
+from app.services.spreadsheets import RosterFileError, Table, cell_text, column_aliases, convert_cell, open_table
 from app.store import oplog
 from app.store.models import DISTRICT_SCOPE, ReconciliationDismissal, School, Student, User
 

@@ -11,7 +11,7 @@ import os
 import tracemalloc
 import zipfile
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from app.domain.codes import HardshipCategory
 from app.domain.identity import make_id_number
-from app.services import importing, importing_rows, places, roster
+from app.services import importing, importing_rows, places, roster, spreadsheets
 from app.services.exchange import export_json
 from app.services.importing import ImportCancelled, ImportRejected, RosterFileError, apply_import, plan_import
 from app.store import oplog
@@ -234,38 +234,6 @@ def test_committed_samples_import_and_reimport(database: Database, schools: dict
     assert sum(s.registered_poor for s in students(database).values()) == 7
     with database.read() as session:
         assert oplog.compare_with_log(session) == []
-
-
-@pytest.mark.parametrize(("text", "grade"), [("四年级", 4), ("4", 4), (4.0, 4), ("初一", 7), ("七年级", 7),
-                                             ("初中二年级", 8), ("初三", 9), ("小学六年级", 6), ("9年级", 9)])
-def test_grade_spellings(text: object, grade: int) -> None:
-    assert importing._grade(text) == grade
-
-
-@pytest.mark.parametrize("text", ["高一", "十年级", "初四", "2020级", "幼儿园"])
-def test_grade_refused(text: str) -> None:
-    with pytest.raises(importing.ValidationError, match="年级"):
-        importing._grade(text)
-
-
-@pytest.mark.parametrize("text", ["x", "也许", "2"])
-def test_yes_no_refused(text: str) -> None:
-    with pytest.raises(importing.ValidationError, match="是.*否"):
-        importing._yes_no(text)
-
-
-@pytest.mark.parametrize(("text", "value"), [("是", True), ("否", False), ("Y", True), ("n", False), (1, True),
-                                             ("0", False), ("√", True), ("×", False), (True, True), ("脱贫户", True)])
-def test_yes_no_spellings(text: object, value: bool) -> None:
-    assert importing._yes_no(text) is value
-
-
-@pytest.mark.parametrize(("text", "value"), [
-    (datetime(2014, 3, 5), date(2014, 3, 5)), ("2014-03-05", date(2014, 3, 5)), ("2014/3/5", date(2014, 3, 5)),
-    ("20140305", date(2014, 3, 5)), (20140305, date(2014, 3, 5)), ("2014年3月5日", date(2014, 3, 5)),
-    ("2014.3.5", date(2014, 3, 5)), (41703, date(2014, 3, 5)), ("2014-03-05 00:00:00", date(2014, 3, 5))])
-def test_date_spellings(text: object, value: date) -> None:
-    assert importing._date(text) == value
 
 
 def test_year_month_birth_checked_against_the_id(database: Database, schools: dict[str, str],
@@ -511,8 +479,8 @@ def test_invalid_rows_block_everything_unless_skipped(database: Database, school
 def test_huge_file_refused_before_reading(database: Database, schools: dict[str, str], tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_xlsx(tmp_path / "a.xlsx", [pupil(1)])
-    monkeypatch.setattr(importing, "MAX_FILE_BYTES", path.stat().st_size - 1)
-    monkeypatch.setattr(importing, "_detect_format", lambda *_: pytest.fail("read a file over the limit"))
+    monkeypatch.setattr(spreadsheets, "MAX_FILE_BYTES", path.stat().st_size - 1)
+    monkeypatch.setattr(spreadsheets, "_detect_format", lambda *_: pytest.fail("read a file over the limit"))
     refused(database, path, "上限")
 
 
