@@ -192,10 +192,13 @@ class SetupDialog(_Form):
         school = require_text(self.school.text(), "name", "学校名称", "School name", max_length=80)
         if self.password.text() != self.repeat.text():
             raise ValidationError("两次输入的密码不一致。", "The two passwords differ.", field="repeat")
-        database = create_folder(self.data_dir, username=self.username.text(), password=self.password.text(),
-                                 role=UserRole.SCHOOL_ADMIN, device_name=self.device.text() or None)
-        with database.write() as session:
-            add_school(session, name=school, school_type=SchoolType.PRIMARY)
+        from app.ui import ops
+
+        data_dir, username, password = self.data_dir, self.username.text(), self.password.text()
+        device = self.device.text() or None
+        database = ops.call(lambda: create_folder(data_dir, username=username, password=password,
+                                                  role=UserRole.SCHOOL_ADMIN, device_name=device))
+        ops.write(database, lambda session: add_school(session, name=school, school_type=SchoolType.PRIMARY))
         return database
 
 
@@ -230,6 +233,7 @@ class DemoDialog(_Form):
         from app.domain.errors import ValidationError
         from app.services.demo import generate_demo
         from app.store.db import create_folder
+        from app.ui import ops
 
         self.clear_errors()
         try:
@@ -243,9 +247,10 @@ class DemoDialog(_Form):
             if self.password.text() != self.repeat.text():
                 raise ValidationError("两次输入的密码不一致。", "The two passwords differ.", field="repeat")
             existed = self.data_dir.exists()
-            database = create_folder(self.data_dir, username="admin", password=self.password.text(),
-                                     display_name=self.tr("District administrator"),
-                                     role=UserRole.DISTRICT, device_name="demo")
+            data_dir, password, shown_as = self.data_dir, self.password.text(), self.tr("District administrator")
+            database = ops.call(lambda: create_folder(data_dir, username="admin", password=password,
+                                                      display_name=shown_as, role=UserRole.DISTRICT,
+                                                      device_name="demo"))
         except DomainError as exc:
             self.show_error(exc)
             return
@@ -423,13 +428,16 @@ class RecoveryDialog(_Form):
     def submit(self) -> None:
         from app.domain.errors import ValidationError
         from app.services.recovery import WrongRecoveryKey, reset_password
+        from app.ui import ops
 
         self.clear_errors()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             if self.password.text() != self.repeat.text():
                 raise ValidationError("两次输入的密码不一致。", "The two passwords differ.", field="repeat")
-            result = reset_password(self.data_dir, self.username.text(), self.key.text(), self.password.text())
+            data_dir, username, key, password = (self.data_dir, self.username.text(), self.key.text(),
+                                                 self.password.text())
+            result = ops.call(lambda: reset_password(data_dir, username, key, password))
         except WrongRecoveryKey as exc:
             exc.field = "key"
             self.show_error(exc)
@@ -558,15 +566,20 @@ class LoginDialog(_Form):
             html.escape(self.tr("Restore from a backup…"), quote=False)))
 
     def attempt(self) -> Database:
+        from app.services.signin import LockedOut
         from app.services.signin import sign_in as open_signed_in
+        from app.store.errors import CannotDecrypt
+        from app.store.keys import WrongPassword
+        from app.ui import ops
 
         # The key-slot message does not say which of the two was wrong (on purpose): show it under the password.
         # Repeated failures lock the name out for a while; sign-ins and failures are audited.
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        data_dir, username, password = self.data_dir, self.username.text() or None, self.password.text()
         try:
-            return open_signed_in(self.data_dir, self.username.text() or None, self.password.text())
-        except DomainError as exc:
-            if exc.field is None and ("password" in exc.en.lower() or "sign-in" in exc.en.lower()):
+            return ops.call(lambda: open_signed_in(data_dir, username, password))
+        except (WrongPassword, LockedOut, CannotDecrypt) as exc:
+            if exc.field is None:
                 exc.field = "password"
             raise
         finally:
@@ -596,7 +609,10 @@ def run(data_dir: Path, *, lang: str | None = None) -> int:
     if database is None:
         return 0
     warming.join()
+    from app.ui import ops
     from app.ui.app_window import MainWindow
+
+    ops.watch_ui_thread_writes(strict=False)  # a screen writing on the UI thread is logged (tests fail on it)
 
     window = MainWindow(database, idle_lock_minutes=int(load_settings(data_dir)["idle_lock_minutes"]))
     window.show()
@@ -608,4 +624,5 @@ def run(data_dir: Path, *, lang: str | None = None) -> int:
         return int(app.exec())
     finally:
         wait_for_background()
+        ops.wait_until_idle(None)  # every save the user asked for is committed before the database closes
         database.close()

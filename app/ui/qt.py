@@ -4,6 +4,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QEvent,
+    QEventLoop,
     QItemSelection,
     QLibraryInfo,
     QLocale,
@@ -61,7 +62,8 @@ from PySide6.QtWidgets import (
 
 __all__ = [
     "QAbstractItemView", "QAbstractTableModel", "QApplication", "QButtonGroup", "QCheckBox", "QCloseEvent", "QColor",
-    "QComboBox", "QCoreApplication", "QDialog", "QDialogButtonBox", "QEvent", "QFont", "QFormLayout", "QGridLayout",
+    "QComboBox", "QCoreApplication", "QDialog", "QDialogButtonBox", "QEvent", "QEventLoop", "QFont", "QFormLayout",
+    "QGridLayout",
     "QGroupBox", "QGuiApplication", "QHBoxLayout", "QHeaderView", "QItemSelection", "QKeyEvent", "QKeySequence",
     "QLabel", "QLibraryInfo", "QLineEdit", "QListWidget", "QListWidgetItem", "QLocale", "QMainWindow", "QMessageBox",
     "QModelIndex", "QObject", "QPalette", "QPersistentModelIndex", "QProgressDialog", "QPushButton", "QRadioButton",

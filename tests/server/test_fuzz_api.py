@@ -6,7 +6,6 @@ request may make the server fail (5xx), and what was refused must not have chang
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 import requests
@@ -14,7 +13,6 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from app.store.db import Database
 from app.store.migrations import SCHEMA_VERSION
 from tests.server.conftest import District, Live
 from tests.server.test_scope import Laptop, district, pulled_rows

@@ -37,11 +37,24 @@ def _qt_warnings_fail(qtlog: Any) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_write_on_the_ui_thread() -> Iterator[None]:
+    """Screen code that opens a write session or writes on the UI thread fails the test (app/ui/ops.py)."""
+    from app.store import guard
+    from app.ui.ops import watch_ui_thread_writes
+
+    watch_ui_thread_writes(strict=True)
+    yield
+    guard.set_write_watch(None)
+
+
+@pytest.fixture(autouse=True)
 def _background_tasks_end(qapp: QApplication) -> Iterator[None]:
     yield
     from app.ui.background import wait_for_background
+    from app.ui.ops import wait_until_idle
 
     assert wait_for_background(60_000), "a background task was still running after 60 s"
+    assert wait_until_idle(60), "a queued write was still running after 60 s"
     qapp.processEvents()  # deliver their last signals now, not into the next test
 
 

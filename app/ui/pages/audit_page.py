@@ -19,7 +19,7 @@ from app.domain.i18n import current_language
 from app.services import access, audit, recovery
 from app.services.audit import ACTION_LABELS, AuditAction, AuditLine
 from app.store.db import Database
-from app.ui import theme
+from app.ui import ops, theme
 from app.ui.background import run_in_background
 from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.paged import AnyIndex, Column, PagedTableModel
@@ -320,7 +320,7 @@ class AuditPage(QWidget):
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            secret = recovery.create_recovery_key(self.database)
+            secret = ops.call(lambda: recovery.create_recovery_key(self.database))
         except DomainError as exc:
             self.key_error.setText(str(exc))
             return

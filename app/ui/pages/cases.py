@@ -39,6 +39,7 @@ from app.services.case_views import CaseDetail
 from app.services.visit_lists import ACTIVE, CaseFilter
 from app.store.db import Database
 from app.store.errors import StoreError
+from app.ui import ops
 from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.record_lists import CaseListModel
 from app.ui.pages import REGISTRY, PageContext, PageSpec
@@ -207,8 +208,7 @@ class CaseView(QWidget):
         return dialog
 
     def _write(self, call: Callable[[Any], Any]) -> Any:
-        with self.database.write() as session:
-            return call(session)
+        return ops.write(self.database, call)
 
     def start_action(self, action: CaseAction) -> ActionDialog | None:
         """Open the small dialog for a lifecycle action (shown non-modally so the page stays usable)."""
@@ -408,10 +408,10 @@ class CasesPage(QWidget):
             return None
         self.error.show_message(None)
         def submit(v: dict[str, Any]) -> Any:
-            with self.database.write() as session:
-                return cases.open_case(session, student_id, detected_on=v["detected_on"], reason=v["reason"],
-                                       dropped_month=v["dropped_month"] or None, reason_detail=v["reason_detail"],
-                                       whereabouts=v["whereabouts"], help_given=v["help_given"], plan=v["plan"])
+            return ops.write(self.database, lambda session: cases.open_case(
+                session, student_id, detected_on=v["detected_on"], reason=v["reason"],
+                dropped_month=v["dropped_month"] or None, reason_detail=v["reason_detail"],
+                whereabouts=v["whereabouts"], help_given=v["help_given"], plan=v["plan"]))
 
         dialog = ActionDialog(self.tr("Open a dropout case"), self.tr("Open the case"), submit, self)
         dialog.add("detected_on", self.tr("Found out of school on"), date_edit(date.today()))

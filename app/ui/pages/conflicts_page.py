@@ -26,6 +26,7 @@ from app.domain.fields import field_label
 from app.services.conflicts import ConflictView, keep_candidate, list_conflicts, resolve_conflict
 from app.store.db import Database
 from app.store.oplog import CODECS
+from app.ui import ops
 from app.ui.pages import REGISTRY, Navigator, PageSpec
 
 Index = QModelIndex | QPersistentModelIndex
@@ -182,8 +183,7 @@ class ConflictsPage(QWidget):
 
     def _decide(self, action: Any) -> None:
         try:
-            with self.database.write() as session:
-                action(session)
+            ops.write(self.database, action)
         except DomainError as exc:
             self.error.setText(str(exc))
             return

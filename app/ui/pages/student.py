@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtGui import QHideEvent
+from sqlalchemy.orm import Session
 
 from app.domain.codes import (
     CaseOutcome,
@@ -39,7 +40,7 @@ from app.domain.lifecycle import CaseStatus, is_open_case
 from app.services import access, listing, responsibility
 from app.services.access import NotCovered
 from app.store.oplog import to_wire
-from app.ui import theme
+from app.ui import ops, theme
 from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.paged import ID_ROLE, Column, ListTableModel
 from app.ui.pages import PageContext
@@ -430,9 +431,8 @@ class StudentView(QWidget):
             self.refusal = access.edit_refusal(session, student_id)
         from app.services.audit import record_student_view
 
-        # Every view of a student's file is audited (DESIGN, Security).
-        with self.database.write() as session:
-            record_student_view(session, student_id)
+        # Every view of a student's file is audited (DESIGN, Security); the page does not wait for the line.
+        ops.write_later(self.database, lambda session: record_student_view(session, student_id), receiver=self)
         self.household_id = file.household.id if file.household is not None else None
         self.masked_texts = {("student", name): value for name, value in values.items()}
         self.masked_texts.update({("household", name): household_values.get(name, "")
@@ -492,16 +492,19 @@ class StudentView(QWidget):
         if self.student_id is None or self.database.user is None:
             return
         _table, names = REVEALS[field]
+        user, student_id = self.database.user, self.student_id
+        # "type/grade" codes, of the fields that have a value, as their labels.
+        present = [name for name in names if self.masked_texts.get(("student", name))]
+
+        def reveal(session: Session) -> dict[str, str]:
+            value = access.reveal_field(session, user, student_id, field)
+            if field != "disability":
+                return {names[0]: value}
+            return {name: listing.value_text(session, "student", name, code, mask=False)
+                    for name, code in zip(present, value.split("/"), strict=False)}
+
         try:
-            with self.database.write() as session:
-                value = access.reveal_field(session, self.database.user, self.student_id, field)
-                if field == "disability":
-                    # "type/grade" codes, of the fields that have a value, as their labels.
-                    present = [name for name in names if self.masked_texts.get(("student", name))]
-                    shown = {name: listing.value_text(session, "student", name, code, mask=False)
-                             for name, code in zip(present, value.split("/"), strict=False)}
-                else:
-                    shown = {names[0]: value}
+            shown = ops.write(self.database, reveal)
         except DomainError as exc:
             self.reveal_errors[field].setText(str(exc))
             return
@@ -621,10 +624,12 @@ class StudentView(QWidget):
         student_id = self.student_id
 
         def assign(values: dict[str, Any]) -> tuple[str, str]:
-            with self.database.write() as session:
+            def work(session: Session) -> tuple[str, str]:
                 duty = responsibility.assign(session, student_id, values["role"], values["person_name"],
                                              unit=values["unit"] or None, phone=values["phone"] or None)
                 return duty.person_name, duty.role
+
+            return ops.write(self.database, work)
 
         dialog = CoverageDialog(
             self.tr("Who covers {name}").format(name=self.file.student.name), self.tr("Save"), assign, self,
@@ -667,8 +672,7 @@ class StudentView(QWidget):
                 person=duty.person_name, role=role, name=self.file.student.name)):
             return
         try:
-            with self.database.write() as session:
-                responsibility.unassign(session, duty.id)
+            ops.write(self.database, lambda session: responsibility.unassign(session, duty.id))
         except DomainError as exc:
             self.coverage_error.setText(str(exc))
             self._reload_coverage()

@@ -16,7 +16,7 @@ from app.domain.i18n import current_language
 from app.services import access, users
 from app.services.users import UserSummary
 from app.store.db import Database
-from app.ui import theme
+from app.ui import ops, theme
 from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.paged import AnyIndex, Column, PagedTableModel
 from app.ui.pages import REGISTRY, PageContext, PageSpec
@@ -219,7 +219,7 @@ class UsersPage(QWidget):
         name = user.username
         dialog = NewPasswordDialog(
             self.tr("New password for {name}").format(name=name), self.tr("Set password"),
-            lambda password: users.set_password(self.database, name, password), self,
+            lambda password: ops.call(lambda: users.set_password(self.database, name, password)), self,
             note=self.tr("{name}'s old password stops working at once. Tell them the new one in person, not in a "
                          "message.").format(name=name))
         self._open(dialog, lambda _user: self._done(
@@ -240,7 +240,7 @@ class UsersPage(QWidget):
         name = user.username
         dialog = NewPasswordDialog(
             self.tr("Reactivate {name}").format(name=name), self.tr("Reactivate"),
-            lambda password: users.reactivate_user(self.database, name, password), self,
+            lambda password: ops.call(lambda: users.reactivate_user(self.database, name, password)), self,
             note=self.tr("{name} signs in again with a new password (the old one was removed when the account was "
                          "deactivated).").format(name=name))
         self._open(dialog, lambda _user: self._done(
@@ -257,7 +257,7 @@ class UsersPage(QWidget):
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            users.deactivate_user(self.database, user.username)
+            ops.call(lambda: users.deactivate_user(self.database, user.username))
         except DomainError as exc:
             self.error.setText(str(exc))
             return

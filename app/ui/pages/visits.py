@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.config import load_settings
 from app.domain.codes import Policy, VisitorRole, VisitPurpose, VisitStatus
@@ -47,6 +48,7 @@ from app.services.drafts import FORM_FIELDS, VisitFormState
 from app.services.visit_lists import VisitFilter
 from app.store.db import Database
 from app.store.errors import StoreError, translate
+from app.ui import ops
 from app.ui.background import run_in_background
 from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.record_lists import VisitListModel
@@ -432,8 +434,9 @@ class VisitForm(QWidget):
         if self.visit_id is None or self.read_only or not self.dirty:
             return True
         try:
-            with self.database.write(wait=wait) as session:
-                result = drafts.autosave_visit(session, self.visit_id, self.raw())
+            visit_id, raw = self.visit_id, self.raw()
+            result = ops.write(self.database, lambda session: drafts.autosave_visit(session, visit_id, raw),
+                               wait=wait)
         except (DomainError, StoreError) as exc:
             # Keep the input and try again at the next tick: the user may have the disk back by then.
             self.error.show_message(str(exc))
@@ -457,8 +460,8 @@ class VisitForm(QWidget):
             return False
         visit_id = self.visit_id
         try:
-            with self.database.write() as session:
-                drafts.finalize_visit_form(session, visit_id, self.raw())
+            raw = self.raw()
+            ops.write(self.database, lambda session: drafts.finalize_visit_form(session, visit_id, raw))
         except (DomainError, StoreError) as exc:
             self.dirty = True  # the refused finalize rolled back its save: save the input again, now
             self.save_now()
@@ -477,8 +480,8 @@ class VisitForm(QWidget):
         if self.visit_id is None or not self.read_only:
             return None
         try:
-            with self.database.write() as session:
-                new_id = visits.amend_visit(session, self.visit_id).id
+            amended = self.visit_id
+            new_id = ops.write(self.database, lambda session: visits.amend_visit(session, amended).id)
         except (DomainError, StoreError) as exc:
             self.error.show_message(str(exc))
             return None
@@ -493,8 +496,7 @@ class VisitForm(QWidget):
             return False
         visit_id = self.visit_id
         try:
-            with self.database.write() as session:
-                drafts.discard_visit_draft(session, visit_id)
+            ops.write(self.database, lambda session: drafts.discard_visit_draft(session, visit_id))
         except (DomainError, StoreError) as exc:
             self.error.show_message(str(exc))
             return False
@@ -544,8 +546,7 @@ class VisitForm(QWidget):
 
     def remove_photo(self, attachment_id: str) -> None:
         try:
-            with self.database.write() as session:
-                photos.remove_attachment(session, attachment_id)
+            ops.write(self.database, lambda session: photos.remove_attachment(session, attachment_id))
         except (DomainError, StoreError) as exc:
             self.photo_error.show_message(str(exc))
             return
@@ -556,9 +557,9 @@ class VisitForm(QWidget):
         if self.visit_id is None or self.read_only:
             return
         box = self.guardian_signature if kind == "guardian_signature" else self.visitor_signature
+        visit_id = self.visit_id
         try:
-            with self.database.write() as session:
-                photos.add_signature(session, self.visit_id, kind, png)
+            ops.write(self.database, lambda session: photos.add_signature(session, visit_id, kind, png))
         except (DomainError, StoreError) as exc:
             box.error.show_message(str(exc))
             return
@@ -731,13 +732,17 @@ class VisitsPage(QWidget):
     def start_visit_for(self, student_id: str) -> str | None:
         """Start a draft visit of a student (today, in the chosen or the running campaign) and open it."""
         today = date.today()
+        chosen = combo_value(self.campaign_filter) or None
+
+        def start(session: Session) -> str:
+            campaign_id = chosen
+            if campaign_id is None:
+                running = campaigns.campaign_on(session, today)
+                campaign_id = running.id if running else None
+            return visits.start_visit(session, student_id, visited_on=today, campaign_id=campaign_id).id
+
         try:
-            with self.database.write() as session:
-                campaign_id = combo_value(self.campaign_filter) or None
-                if campaign_id is None:
-                    running = campaigns.campaign_on(session, today)
-                    campaign_id = running.id if running else None
-                visit_id = visits.start_visit(session, student_id, visited_on=today, campaign_id=campaign_id).id
+            visit_id = ops.write(self.database, start)
         except (DomainError, StoreError) as exc:
             self.list_error.show_message(str(exc))
             return None

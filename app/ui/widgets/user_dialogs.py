@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
 from app.domain.codes import UserRole
 from app.services import users
 from app.store.db import Database
+from app.ui import ops
 from app.ui.qt import QApplication, Qt
 from app.ui.widgets.dialogs import ActionDialog
 from app.ui.widgets.fields import code_combo, line_edit
@@ -97,9 +98,9 @@ class AddUserDialog(_UserDialog):
 
     def _add(self, values: dict[str, Any]) -> Any:
         users.confirm_password(values["password"], values["password_again"])
-        return users.add_user(self.database, username=values["username"], password=values["password"],
-                              role=values["role"], display_name=values["display_name"] or None,
-                              school_id=values["school"] or None)
+        return ops.call(lambda: users.add_user(
+            self.database, username=values["username"], password=values["password"], role=values["role"],
+            display_name=values["display_name"] or None, school_id=values["school"] or None))
 
 
 class NewPasswordDialog(_UserDialog):
@@ -135,7 +136,7 @@ class RoleDialog(_UserDialog):
                                 code_combo(UserRole.choices(), current=current))
 
     def _change(self, values: dict[str, Any]) -> Any:
-        return users.set_role(self.database, self.username, values["role"])
+        return ops.call(lambda: users.set_role(self.database, self.username, values["role"]))
 
 
 class ChangePasswordDialog(_UserDialog):
@@ -151,5 +152,5 @@ class ChangePasswordDialog(_UserDialog):
 
     def _change(self, values: dict[str, Any]) -> Any:
         users.confirm_password(values["password"], values["password_again"])
-        users.change_own_password(self.database, values["old_password"], values["password"])
+        ops.call(lambda: users.change_own_password(self.database, values["old_password"], values["password"]))
         return True
