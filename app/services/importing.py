@@ -12,13 +12,13 @@ Two steps, so that a screen or ``--dry-run`` can show what would happen before a
 - :func:`apply_import` writes the plan through the roster services in batches, inside the caller's
   ``database.write()`` transaction, so an error, a cancel or a full disk leaves nothing half imported.
 
-Memory stays flat however long the file: openpyxl reads .xlsx in read-only mode and CSV is read line by line;
-the rows a plan will write, and every error and note for the report, wait in encrypted temporary spills
-(``importing_rows.Spill``), not in lists; repeated ID numbers are found from compact integer keys
-(``importing_rows.KeyIndex``, 12–20 bytes a row). Writing reads the spills back rather than parsing the file a
-second time, which would cost as much again as the parse (most of an import's time); the file must still be the
-one that was checked (size, modification time and a BLAKE2 digest), or nothing is written. Only .xls is read
-whole, by xlrd, which has no streaming mode; the format holds at most 65,536 rows.
+What a plan keeps does not grow with the file: the rows it will write, and every error and note for the report,
+wait in encrypted temporary spills (``importing_rows.Spill``), not in lists; repeated ID numbers are found from
+compact integer keys (``importing_rows.KeyIndex``, 12–20 bytes a row). Writing reads the spills back rather than
+parsing the file a second time; the file must still be the one that was checked (size, modification time and a
+BLAKE2 digest), or nothing is written. Reading does grow with the file for .xlsx and .xls: python-calamine holds
+the sheet being read in memory (about 2 KB a row of a 21-column export; see ``spreadsheets.MAX_SHEET_XML_BYTES``);
+CSV is read line by line.
 
 An empty cell never erases what is stored: a poverty list with only 姓名, 身份证号 and 是否建档立卡 updates the
 flag and leaves grade, class and the rest alone.

@@ -503,6 +503,53 @@ def test_not_a_spreadsheet(database: Database, schools: dict[str, str], tmp_path
     refused(database, binary, "不是电子表格")
 
 
+def _rewritten(source: Path, target: Path, member: str, change: Any) -> Path:
+    """A copy of a zip with one member's bytes changed."""
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in archive.infolist():
+            data = archive.read(item)
+            out.writestr(item, change(data) if item.filename == member else data)
+    return target
+
+
+def test_damaged_and_locked_workbooks(database: Database, schools: dict[str, str], tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    good = write_xlsx(tmp_path / "好.xlsx", [pupil(1), pupil(2)])
+    cut = _rewritten(good, tmp_path / "截断.xlsx", "xl/worksheets/sheet1.xml", lambda data: data[:len(data) // 2])
+    refused(database, cut, ".xlsx 文件内容有误，无法读完")
+    no_workbook = _rewritten(good, tmp_path / "坏.xlsx", "xl/workbook.xml", lambda data: b"<workbook")
+    refused(database, no_workbook, "无法读取 .xlsx 文件（可能已损坏）")
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook(encoding="utf-8")
+    book.add_sheet("名单").write(0, 0, "姓名")
+    locked = tmp_path / "加密.xls"
+    book.save(str(locked))
+    data = bytearray(locked.read_bytes())
+    at = data.index(bytes([0x5C, 0, 0x70, 0]))  # WRITEACCESS: made a FILEPASS record, as an encrypted file has
+    data[at:at + 6] = bytes([0x2F, 0, 0x70, 0, 1, 0])
+    locked.write_bytes(bytes(data))
+    refused(database, locked, "无法读取 .xls 文件：可能设置了打开密码")
+    monkeypatch.setattr(spreadsheets, "MAX_SHEET_XML_BYTES", 1000)
+    refused(database, good, "解压后", "上限")
+
+
+def test_damaged_workbook_messages_in_english(database: Database, schools: dict[str, str], tmp_path: Path) -> None:
+    good = write_xlsx(tmp_path / "好.xlsx", [pupil(1)])
+    cut = _rewritten(good, tmp_path / "截断.xlsx", "xl/worksheets/sheet1.xml", lambda data: data[:len(data) // 2])
+    with pytest.raises(RosterFileError) as raised:
+        plan(database, cut)
+    assert raised.value.en.startswith("The .xlsx file is damaged and cannot be read to the end: ")
+
+
+def test_a_chart_sheet_before_the_list_is_passed_over(database: Database, schools: dict[str, str],
+                                                      tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "名单.xlsx", [pupil(1)])
+    workbook = openpyxl.load_workbook(path)
+    workbook.create_chartsheet("图表", 0)
+    workbook.save(path)
+    assert run(database, path).added == 1
+
+
 def test_real_format_wins_over_the_extension(database: Database, schools: dict[str, str], tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "名单.xlsx", [pupil(1)])
     renamed = path.rename(tmp_path / "名单.xls")  # an .xlsx saved with the old extension
