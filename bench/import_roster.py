@@ -1,7 +1,12 @@
 """Issue 3's import figures: importing an N-row registry .xlsx (default 100,000) against openpyxl's read-only parse
 of the same file plus a raw ``executemany`` of its rows into one plain SQLite table, measured in the same run; and
 the import's peak memory, which must stay flat: the peak RSS of importing N rows against importing N/5 rows
-(20,000 for 100,000), and against a bare read-only parse of the N-row file in the same setting.
+(20,000 for 100,000), and against calamine's bare parse of the N-row file in the same setting.
+
+Issue 17's, since the reader is python-calamine: the import's read phase (``spreadsheets.open_table`` and every
+row it hands over: format detection, header, merged cells, empty cells) against calamine's bare parse of the same
+file (open, read the sheet, iterate its rows), each in a fresh process (bound 2x); and the whole import against
+calamine's parse plus the same raw ``executemany`` (the issue's 2x).
 
     python -m bench.import_roster [N] [--small M] [--no-memory] [--reimport]
 
@@ -36,6 +41,8 @@ SURNAMES = "韦李黄陆莫蒙覃梁农罗刘陈张周"
 GIVEN = "小明丽华强芳军秀英海燕志宏桂兰春梅建国玉凤𰻝"
 CN_GRADES = "一二三四五六七八九"
 TIME_BOUND = 3.0
+READ_BOUND = 2.0  # the import's read phase over calamine's bare parse
+CALAMINE_BOUND = 2.0  # the whole import over calamine's parse plus the raw executemany (issue 17)
 PEAK_BOUND = 1.3  # the N-row import's peak over the N/5-row import's
 
 
@@ -87,6 +94,23 @@ def baseline(path: Path, plain: Path) -> float:
     return time.perf_counter() - started
 
 
+def baseline_calamine(path: Path, plain: Path) -> float:
+    """(a'): calamine's parse of the file, streamed into the same raw executemany."""
+    import python_calamine
+
+    started = time.perf_counter()
+    workbook = python_calamine.CalamineWorkbook.from_path(path)
+    rows = workbook.get_sheet_by_index(0).iter_rows()
+    next(rows), next(rows)  # the title and the header
+    connection = sqlite3.connect(plain)
+    connection.execute(f"CREATE TABLE roster ({', '.join(f'c{i}' for i in range(len(HEADER)))})")
+    connection.executemany(f"INSERT INTO roster VALUES ({', '.join('?' for _ in HEADER)})", rows)
+    connection.commit()
+    connection.close()
+    workbook.close()
+    return time.perf_counter() - started
+
+
 def peak_mb() -> float:
     """This process's peak RSS in MB: VmHWM on Linux, whose ru_maxrss would carry the spawning parent's."""
     status = Path("/proc/self/status")
@@ -99,9 +123,11 @@ def peak_mb() -> float:
 
 def child(mode: str, path: str, data_dir: str, results: Any, newer: str | None = None) -> None:
     """In a fresh process: a data folder with the schools, then (b) plan_import + apply_import of the file in one
-    write transaction (``mode`` "import"), or only openpyxl's read-only parse of it (``mode`` "parse")."""
+    write transaction (``mode`` "import"), only calamine's bare parse of it (``mode`` "parse"), or only the
+    import's read phase, the rows as open_table hands them over (``mode`` "read")."""
     from app.services import places
     from app.services.importing import apply_import, plan_import
+    from app.services.spreadsheets import open_table
     from app.store import keys
     from app.store.db import create_folder
 
@@ -114,11 +140,14 @@ def child(mode: str, path: str, data_dir: str, results: Any, newer: str | None =
     figures: dict[str, float] = {}
     started = time.perf_counter()
     if mode == "parse":
-        import openpyxl
+        import python_calamine
 
-        workbook = openpyxl.load_workbook(path, read_only=True)
-        figures["rows"] = sum(1 for _ in workbook.worksheets[0].iter_rows(values_only=True))
+        workbook = python_calamine.CalamineWorkbook.from_path(path)
+        figures["rows"] = sum(1 for _ in workbook.get_sheet_by_index(0).iter_rows())
         workbook.close()
+    elif mode == "read":
+        with open_table(Path(path)) as table:
+            figures["rows"] = sum(1 for _ in table.rows)
     else:
         with database.write() as session:
             plan = plan_import(session, Path(path), today=TODAY)
@@ -168,21 +197,29 @@ def run(count: int = 100_000, *, small: int | None = None, memory: bool = True,
         write_roster(path, count)
         written = time.perf_counter() - started
         raw_seconds = baseline(path, base / "plain.db")
+        calamine_seconds = baseline_calamine(path, base / "plain_calamine.db")
         big = imported(path, base / "data", count)
+        parse = in_child("parse", path, base / "data_parse")
+        read = in_child("read", path, base / "data_read")
+        if read["rows"] != count:
+            raise SystemExit(f"the reader did not hand over every row: {read}")
         figures = {
             "rows": count, "file_mb": path.stat().st_size / 1e6, "write_file_s": written,
             "a_parse_executemany_s": raw_seconds, "b_import_s": big["seconds"], "b_plan_s": big["plan_s"],
             "b_apply_s": big["apply_s"], "b_commit_s": big["commit_s"], "ratio_b_over_a": big["seconds"] / raw_seconds,
             "b_rss_before_import_mb": big["rss_before_mb"], "b_peak_rss_mb": big["peak_rss_mb"],
+            "c_calamine_parse_s": parse["seconds"], "c_read_phase_s": read["seconds"],
+            "ratio_read_over_parse": read["seconds"] / parse["seconds"],
+            "a2_calamine_executemany_s": calamine_seconds,
+            "ratio_b_over_a2": big["seconds"] / calamine_seconds,
+            "parse_peak_rss_mb": parse["peak_rss_mb"], "read_peak_rss_mb": read["peak_rss_mb"],
         }
         if memory:
             small_path = base / "学籍导出_小.xlsx"
             write_roster(small_path, small)
             little = imported(small_path, base / "data_small", small)
-            parse = in_child("parse", path, base / "data_parse")
             figures.update({
                 "small_rows": small, "small_peak_rss_mb": little["peak_rss_mb"],
-                "parse_peak_rss_mb": parse["peak_rss_mb"],
                 "peak_ratio_big_over_small": big["peak_rss_mb"] / little["peak_rss_mb"],
                 "big_over_parse_mb": big["peak_rss_mb"] - parse["peak_rss_mb"],
                 "small_over_parse_mb": little["peak_rss_mb"] - parse["peak_rss_mb"],
@@ -212,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in figures.items():
         print(f"{name:26} {value:10.3f}")
     print(f"time: {figures['ratio_b_over_a']:.2f}x (bound {TIME_BOUND:g}x)", file=sys.stderr)
+    f = figures
+    print(f"read phase {f['c_read_phase_s']:.2f} s over calamine's bare parse {f['c_calamine_parse_s']:.2f} s: "
+          f"{f['ratio_read_over_parse']:.2f}x (bound {READ_BOUND:g}x)", file=sys.stderr)
+    print(f"import {f['b_import_s']:.1f} s over calamine + executemany {f['a2_calamine_executemany_s']:.2f} s: "
+          f"{f['ratio_b_over_a2']:.2f}x (bound {CALAMINE_BOUND:g}x)", file=sys.stderr)
     if "peak_ratio_big_over_small" in figures:
         print(f"peak RSS: {figures['b_peak_rss_mb']:.0f} MB at {args.rows:,} rows, "
               f"{figures['small_peak_rss_mb']:.0f} MB at {figures['small_rows']:,.0f}, "
