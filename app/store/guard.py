@@ -47,8 +47,7 @@ def check_statement(conn: Any, cursor: Any, statement: str, parameters: Any, con
         return
     if match.group(1).lower() in GUARDED_TABLES:
         raise BypassError(f"write to {match.group(1)} outside the op log: {statement[:80]}")
-    if _write_watch is not None:
-        _write_watch()
+    watch_write()
 
 
 class GuardedCursor:

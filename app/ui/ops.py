@@ -11,8 +11,6 @@ them, and the result or the typed error (``DiskFull``, ``DatabaseBusy``, ``Write
 * :func:`write_later` for a write the screen does not wait for (the audit line of opening a student's file):
   ``done``/``failed`` run on the UI thread while their receiver lives.
 
-After every committed write :data:`changes` emits ``changed``, so views that show counts can refresh.
-
 :func:`watch_ui_thread_writes` makes the store report a write session opened, or a write statement run, by
 screen code on the UI thread: logged in the app, a failure in the tests.
 """
@@ -40,11 +38,6 @@ log = logging.getLogger(__name__)
 
 class WriteOnUiThread(RuntimeError):
     """Screen code opened a write session or wrote on the UI thread: a programming error."""
-
-
-class DatabaseChanges(QObject):
-    #: Emitted on the UI thread after each write the screens ran has been committed.
-    changed = Signal()
 
 
 class _Finished(QObject):
@@ -114,7 +107,6 @@ class _Writer:
 
 _writer: _Writer | None = None
 _writer_lock = threading.Lock()
-changes = DatabaseChanges()
 
 
 def _the_writer() -> _Writer:
@@ -163,9 +155,7 @@ def call(work: Callable[[], T]) -> T:
         finally:
             QApplication.restoreOverrideCursor()
             writer.finished.finished.disconnect(loop.quit)
-    result = future.result()
-    changes.changed.emit()
-    return result
+    return future.result()
 
 
 def write_later(database: Database, work: Callable[[Session], Any], *, receiver: QObject,
@@ -189,7 +179,6 @@ class _Relay(QObject):
     def deliver(self, future: Future[Any]) -> None:
         error = future.exception()
         if error is None:
-            changes.changed.emit()
             if self._done is not None:
                 self._done(future.result())
         elif self._failed is not None:
