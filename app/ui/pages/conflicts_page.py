@@ -134,8 +134,9 @@ class ConflictsPage(QWidget):
     def show_conflict(self, row: int) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.keep_buttons = []
         self.error.setText("")
         self.current = self.model.views[row] if 0 <= row < len(self.model.views) else None
