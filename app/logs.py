@@ -17,6 +17,8 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+from app.domain.masking import mask_id_number, mask_phone
+
 __all__ = ["LOG_DIR", "LOG_FILE", "PersonalDataFilter", "close_logging", "log_unexpected", "mask_personal",
            "setup_logging"]
 
@@ -28,10 +30,10 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"
 
 # A resident ID: 6-digit area, birth date 18xx/19xx/20xx, 3-digit sequence, check digit (0-9 or X). Shape only:
 # a number that fails the checksum is just as personal.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-                        r"\d{3}([0-9Xx])(?![0-9A-Za-z])")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                        r"\d{3}[0-9Xx](?![0-9A-Za-z])")
 # A mainland mobile number, optionally after +86 / 86.
-_PHONE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)")
 # SQLAlchemy appends the bound values of a failed statement: names, ID numbers, anything.
 _PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL)
 
@@ -40,8 +42,9 @@ def mask_personal(text: str) -> str:
     """``text`` with ID-number and phone shapes masked (450107********123X, 138****5678) and SQL parameters
     removed."""
     text = _PARAMETERS.sub("[parameters: hidden]", text)
-    text = _ID_NUMBER.sub(lambda m: f"{m.group(1)}********{m.group(0)[14:17]}{m.group(2)}", text)
-    return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    # The shapes are found here; how each is masked is the screens' and printouts' own rule.
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
+    return _PHONE.sub(lambda m: m.group(0)[:-11] + mask_phone(m.group(0)[-11:]), text)
 
 
 class PersonalDataFilter(logging.Filter):

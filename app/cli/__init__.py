@@ -170,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--out", required=True, metavar="FILE", help="the PDF to write")
         if reveal:
             sub.add_argument("--reveal", action="store_true",
-                             help="print full ID and phone numbers (school administrators and the district only)")
+                             help="print full ID, student and phone numbers and disability details (school "
+                                  "administrators and the district only)")
         sub.set_defaults(func=func)
         return sub
 
@@ -182,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     pdf_campaign.add_argument("--one-file", action="store_true", help="all sheets in one PDF (CODE.pdf)")
     pdf_campaign.add_argument("--school", default=None, metavar="SCHOOL_ID", help="only this school's visits")
     pdf_campaign.add_argument("--reveal", action="store_true",
-                              help="print full ID and phone numbers (school administrators and the district only)")
+                              help="print full ID, student and phone numbers and disability details (school "
+                                   "administrators and the district only)")
     pdf_campaign.add_argument("--quiet", action="store_true", help="no progress output")
     pdf_campaign.set_defaults(func=cmd_pdf_campaign)
     pdf_blank = pdf_parser("blank", "a blank paper-fallback visit sheet with a QR code of its record id",

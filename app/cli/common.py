@@ -74,7 +74,8 @@ def _day(text: str | None, option: str) -> date_type:
 
 
 def _reveal(args: argparse.Namespace, database: Database) -> bool:
-    """--reveal prints full ID and phone numbers; only a school administrator or the district may ask for it."""
+    """--reveal prints full ID, student and phone numbers and disability details; only a school administrator or
+    the district may ask for it."""
     if not getattr(args, "reveal", False):
         return False
     from app.services.documents import reveal_allowed

@@ -45,18 +45,3 @@ def normalize_phone(text: str) -> str:
         field="phone",
     )
 
-
-def mask_phone(text: str) -> str:
-    """The number with its middle hidden for lists and printouts: "138****5678", "0771-***4567".
-
-    Text that is not a valid number shows only its last 2 characters.
-    """
-    try:
-        number = normalize_phone(text)
-    except ValidationError:
-        raw = text.strip()
-        return "*" * max(len(raw) - 2, 0) + raw[-2:] if len(raw) > 2 else "*" * len(raw)
-    if "-" in number:
-        area, local = number.split("-")
-        return f"{area}-{'*' * (len(local) - 4)}{local[-4:]}"
-    return number[:3] + "****" + number[-4:]

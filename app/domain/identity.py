@@ -135,17 +135,9 @@ def make_id_number(division: str, birth_date: date, sequence: int) -> str:
     return first17 + id_check_char(first17)
 
 
-def mask_id_number(number: str) -> str:
-    """The number with only its first 6 and last 4 characters showing, for lists and printouts.
-
-    Anything that is not shaped like an ID number (17 digits and a digit or X) shows only its last 2.
-    """
-    text = normalize_id_text(number)
-    if len(text) == ID_LENGTH and set(text[:17]) <= _DIGITS and text[17] in _CHECK_CHARS:
-        return text[:6] + "*" * 8 + text[-4:]
-    if len(text) <= 2:
-        return "*" * len(text)
-    return "*" * (len(text) - 2) + text[-2:]
+def is_id_shaped(text: str) -> bool:
+    """Whether normalized ``text`` has an ID number's shape (17 digits and a digit or X), valid or not."""
+    return len(text) == ID_LENGTH and set(text[:17]) <= _DIGITS and text[17] in _CHECK_CHARS
 
 
 @dataclass(frozen=True)

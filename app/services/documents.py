@@ -2,8 +2,9 @@
 
 The ``*_data`` functions read the records and return the plain data classes of :mod:`app.documents.data`
 (re-exported here); the renderers in :mod:`app.documents` draw only that, so a document can print nothing it
-was not handed. ID and phone numbers are masked here unless ``reveal`` is passed, and only a school
-administrator or the district may pass it (teachers never see full ID numbers).
+was not handed. ID, student and phone numbers and disability details are masked here (the rules of
+:mod:`app.domain.masking`) unless ``reveal`` is passed, and only a school administrator or the district may pass
+it (teachers never see full ID numbers).
 
 The ``*_pdf`` functions are what the desktop app and the command line call: they return a
 :class:`RenderedDocument` (``.pdf`` bytes, page count, characters no font had) or write files, and each calls
@@ -63,10 +64,9 @@ from app.domain.codes import (
     VisitorRole,
     VisitStatus,
 )
-from app.domain.contact import mask_phone
 from app.domain.errors import NotFoundError, PermissionDenied, ValidationError
-from app.domain.identity import mask_id_number
 from app.domain.lifecycle import CaseStatus
+from app.domain.masking import mask_disability, mask_id_number, mask_phone, mask_student_number
 from app.services import cases, responsibility, roster, visits
 from app.services.campaigns import find_campaign
 from app.services.common import get
@@ -103,7 +103,7 @@ _NOT_IN_SCHOOL = (StudentStatus.DROPPED_OUT.value, StudentStatus.SUSPENDED.value
 # ----------------------------------------------------------------------------- the audit hook
 def record_print(session: Session, *, document: str, record_ids: Sequence[str], revealed: bool) -> None:
     """Audit a print (DESIGN: every print is audited): one event per record printed, in the caller's
-    transaction, naming the document kind and whether full ID and phone numbers were shown."""
+    transaction, naming the document kind and whether full numbers and disability details were shown."""
     from app.services.audit import AuditAction, record_event
 
     detail = f"{document}:revealed" if revealed else document
@@ -114,7 +114,8 @@ def record_print(session: Session, *, document: str, record_ids: Sequence[str], 
 
 # ----------------------------------------------------------------------------- shared pieces
 def reveal_allowed(role: UserRole | str | None) -> bool:
-    """Whether a user in ``role`` may print full ID and phone numbers (school administrators and the district)."""
+    """Whether a user in ``role`` may print full ID and phone numbers and disability details (school administrators
+    and the district)."""
     if role is None:
         return False
     return UserRole(role) in (UserRole.SCHOOL_ADMIN, UserRole.DISTRICT)
@@ -163,12 +164,14 @@ def _id(number: str | None, reveal: bool) -> str:
 def _student_number(number: str | None, reveal: bool) -> str:
     if not number:
         return ""
-    if reveal:
-        return number
-    # G + ID number: mask the ID part like an ID; J and L numbers carry a birth date too, so hide the middle.
-    if number[:1] == "G" and len(number) == 19:
-        return "G" + mask_id_number(number[1:])
-    return number[:7] + "*" * max(0, len(number) - 11) + number[-4:] if len(number) > 11 else "*" * len(number)
+    return number if reveal else mask_student_number(number)
+
+
+def _disability(student: Student, reveal: bool) -> str:
+    text = " ".join(x for x in (_label(DisabilityType, student.disability_type),
+                                _label(DisabilityGrade, student.disability_grade)) if x)
+    # Documents are printed in Chinese whatever the interface language.
+    return text if reveal else mask_disability(text, "zh")
 
 
 def _label(table: type, value: str | None) -> str:
@@ -186,15 +189,13 @@ def grade_label(grade: int, class_name: str | None) -> str:
 
 def _student_info(session: Session, student: Student, *, reveal: bool, today: date) -> StudentInfo:
     school = session.get(School, student.school_id)
-    disability = " ".join(x for x in (_label(DisabilityType, student.disability_type),
-                                      _label(DisabilityGrade, student.disability_grade)) if x)
     return StudentInfo(
         id=student.id, name=student.name, sex=_label(Sex, student.sex),
         birth_date=student.birth_date.isoformat(), age=f"{age_on(student.birth_date, today)}岁",
         ethnicity=_label(Ethnicity, student.ethnicity), id_number=_id(student.id_number, reveal),
         student_number=_student_number(student.student_number, reveal), school=school.name if school else "",
         grade_class=grade_label(student.grade, student.class_name), status=_label(StudentStatus, student.status),
-        left_behind=_label(LeftBehind, student.left_behind), disability=disability,
+        left_behind=_label(LeftBehind, student.left_behind), disability=_disability(student, reveal),
     )
 
 

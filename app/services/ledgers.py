@@ -39,11 +39,10 @@ from app.domain.codes import (
     VisitPurpose,
     VisitStatus,
 )
-from app.domain.contact import mask_phone
 from app.domain.errors import NotFoundError, PermissionDenied, ValidationError
 from app.domain.i18n import resolve_language
-from app.domain.identity import mask_id_number
 from app.domain.lifecycle import CaseStatus, is_open_case
+from app.domain.masking import mask_id_number, mask_phone
 from app.services.common import case_is_open
 from app.store import oplog
 from app.store.models import (

@@ -21,10 +21,9 @@ from sqlalchemy.orm import Session, aliased
 
 from app.domain import codes
 from app.domain.codes import CaseOutcome, VisitStatus
-from app.domain.contact import mask_phone
 from app.domain.i18n import resolve_language
-from app.domain.identity import mask_id_number
 from app.domain.lifecycle import CaseStatus, not_back_values
+from app.domain.masking import MASKED_FIELDS, mask_field
 from app.services.campaigns import campaign_on
 from app.services.common import case_is_open, get
 from app.services.search import household_where, parse_term, student_order, student_where
@@ -402,26 +401,18 @@ _CODED_FIELDS: dict[tuple[str, str], type[codes.Code]] = {
     ("student", "boarding"): codes.BoardingType, ("household", "household_type"): codes.HouseholdType,
     ("household", "hardship"): codes.HardshipCategory,
 }
-def mask_student_number(number: str) -> str:
-    """A national student number with the ID number inside it masked: G + 18 digits shows as
-    G450107********123X (the G and J forms carry an ID number or a birth date; L numbers are masked whole)."""
-    text = number.strip().upper()
-    if text[:1] in ("G", "J") and len(text) == 19:
-        return text[0] + mask_id_number(text[1:])
-    return mask_id_number(text)
-
-
-_MASKED = {"id_number": mask_id_number, "student_number": mask_student_number, "phone": mask_phone,
-           "contact_phone": mask_phone}
 _YES_NO = {True: ("是", "Yes"), False: ("否", "No")}
 
 
 def value_text(session: Session, table: str, name: str, value: Any, *, mask: bool = True,
                lang: str | None = None) -> str:
-    """A stored value as a teacher reads it: code labels, school names, 是/否, masked ID numbers and phones."""
+    """A stored value as a teacher reads it: code labels, school names, 是/否; ID, student and phone numbers and
+    disability details masked (:mod:`app.domain.masking`) unless ``mask`` is False."""
     language = resolve_language(lang)
     if value is None or value == "" or value == []:
         return ""
+    if mask and name in MASKED_FIELDS:
+        return mask_field(name, str(value), language)
     if isinstance(value, bool):
         pair = _YES_NO[value]
         return pair[0] if language == "zh" else pair[1]
@@ -438,8 +429,6 @@ def value_text(session: Session, table: str, name: str, value: Any, *, mask: boo
     if name.endswith("school_id"):
         school = session.get(School, value)
         return school.name if school is not None else str(value)
-    if mask and name in _MASKED:
-        return _MASKED[name](str(value))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

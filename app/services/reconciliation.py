@@ -46,8 +46,9 @@ from app.domain.codes import (
 )
 from app.domain.errors import DomainError, LifecycleError, ValidationError
 from app.domain.i18n import resolve_language
-from app.domain.identity import mask_id_number, normalize_id_text, parse_id_number
+from app.domain.identity import normalize_id_text, parse_id_number
 from app.domain.lifecycle import not_back_values
+from app.domain.masking import mask_id_number
 from app.services import cases, registry, roster
 from app.services.common import get, require_text
 from app.services.importing import ImportCancelled

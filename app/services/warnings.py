@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.codes import CaseOutcome, ResponsibilityRole, Sex, StudentStatus, VisitStatus
-from app.domain.contact import mask_phone
 from app.domain.i18n import resolve_language
 from app.domain.lifecycle import CaseStatus
+from app.domain.masking import mask_phone
 from app.domain.warnings import (
     Finding,
     Severity,

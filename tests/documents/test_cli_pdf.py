@@ -13,7 +13,8 @@ from app.services import users
 from app.store.db import Database
 from tests.conftest import PASSWORD
 from tests.documents.conftest import Family
-from tests.documents.pdfcheck import page_count
+from tests.documents.pdfcheck import page_count, pdftotext, squeezed
+from tests.documents.test_other_documents import give_disability
 
 
 @pytest.fixture
@@ -57,6 +58,17 @@ def test_user_errors_are_one_line(cli_env: Path, family: Family, tmp_path: Path,
     assert main(args) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("jiafang: ") and "\n" not in err and "Traceback" not in err
+
+
+def test_reveal_shows_disability_details_like_id_numbers(cli_env: Path, database: Database, family: Family,
+                                                        tmp_path: Path) -> None:
+    give_disability(database, family)
+    masked, full = tmp_path / "masked.pdf", tmp_path / "full.pdf"
+    assert main(["pdf", "exemption", family.case_id, "--out", str(masked)]) == 0
+    assert main(["pdf", "exemption", family.case_id, "--out", str(full), "--reveal"]) == 0
+    masked_text, full_text = squeezed(pdftotext(masked)), squeezed(pdftotext(full))
+    assert "肢体" not in masked_text and "（已隐藏）" in masked_text and family.id_number not in masked_text
+    assert "肢体二级" in full_text and family.id_number in full_text
 
 
 def test_a_teacher_may_not_reveal(cli_env: Path, database: Database, family: Family, tmp_path: Path,

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from app.documents import write_pdf
+from app.domain.codes import DisabilityGrade, DisabilityType
 from app.domain.errors import ValidationError
-from app.services import documents
+from app.services import documents, roster
 from app.store.db import Database
 from tests.documents.conftest import HEAD_NAME, STUDENT_NAME, Family
 from tests.documents.pdfcheck import fonts, page_count, pdftotext, rasterize, squeezed
@@ -64,6 +65,32 @@ def test_exemption_record_from_a_deferred_case(database: Database, family: Famil
     assert rasterize(path, tmp_path / "png")
     with database.write() as session, pytest.raises(ValidationError):
         documents.exemption_data(session, case_id=family.case_id, kind="退学")
+
+
+def give_disability(database: Database, family: Family) -> None:
+    with database.write() as session:
+        roster.edit_student(session, family.student_id, disability_type=DisabilityType.PHYSICAL,
+                            disability_grade=DisabilityGrade.GRADE_2)
+
+
+def test_disability_details_are_masked_unless_revealed(database: Database, family: Family, tmp_path: Path) -> None:
+    give_disability(database, family)
+    texts = {}
+    for reveal in (False, True):
+        with database.write() as session:
+            document = documents.exemption_pdf(session, case_id=family.case_id, kind="缓学", reveal=reveal)
+            sheet = documents.visit_sheet_data(session, family.visit_id, reveal=reveal)
+            case = documents.case_file_data(session, family.case_id, reveal=reveal)
+        texts[reveal] = squeezed(pdftotext(write_pdf(document, tmp_path / f"exemption-{reveal}.pdf")))
+        # Every document is handed the same masked (or clear) text, whether or not its form prints it.
+        assert sheet.student.disability == case.student.disability == ("肢体 二级" if reveal else "（已隐藏）")
+    assert "肢体" not in texts[False] and "二级" not in texts[False] and "（已隐藏）" in texts[False]
+    assert "肢体二级" in texts[True] and "已隐藏" not in texts[True]
+
+
+def test_no_disability_prints_an_empty_box(database: Database, family: Family) -> None:
+    with database.write() as session:
+        assert documents.exemption_data(session, case_id=family.case_id).student.disability == ""
 
 
 def test_village_list_names_the_children_not_in_school(database: Database, family: Family,

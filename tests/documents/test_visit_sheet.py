@@ -10,7 +10,7 @@ import pytest
 from app.documents import write_pdf
 from app.domain.codes import UserRole
 from app.domain.errors import NotFoundError, PermissionDenied
-from app.domain.identity import mask_id_number
+from app.domain.masking import mask_id_number
 from app.services import documents, users, visits
 from app.store import oplog
 from app.store.db import Database, open_folder

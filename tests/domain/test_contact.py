@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.contact import mask_phone, normalize_phone
+from app.domain.contact import normalize_phone
 from app.domain.errors import ValidationError
 
 
@@ -104,20 +104,3 @@ def test_random_text_raises_only_validation_error(text: str) -> None:
         assert error.field == "phone"
     else:
         assert normalize_phone(normalized) == normalized
-
-
-def test_mask_phone() -> None:
-    assert mask_phone("13812345678") == "138****5678"
-    assert mask_phone("+86 138-1234-5678") == "138****5678"
-    assert mask_phone("0771-1234567") == "0771-***4567"
-    assert mask_phone("010-12345678") == "010-****5678"
-    assert mask_phone("12345") == "***45"
-    assert mask_phone("1") == "*"
-
-
-@given(mobiles)
-def test_mask_keeps_length_and_last_four(number: str) -> None:
-    masked = mask_phone(number)
-    assert len(masked) == 11
-    assert masked[:3] == number[:3] and masked[-4:] == number[-4:]
-    assert masked[3:7] == "****"

@@ -19,7 +19,6 @@ from app.domain.identity import (
     is_valid_student_number,
     make_id_number,
     make_student_number_j,
-    mask_id_number,
     normalize_id_text,
     parse_id_number,
     parse_student_number,
@@ -248,7 +247,7 @@ def test_check_id_matches_sex() -> None:
     assert caught.value.field == "sex"
 
 
-# --- making and masking -------------------------------------------------------------------------------
+# --- making --------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -257,30 +256,6 @@ def test_check_id_matches_sex() -> None:
 def test_make_id_number_refuses_bad_parts(division: str, sequence: int) -> None:
     with pytest.raises(ValueError):
         make_id_number(division, date(2014, 3, 5), sequence)
-
-
-def test_mask_id_number() -> None:
-    assert mask_id_number(KNOWN_ID) == "450107********1238"
-    assert mask_id_number("11010519491231002x") == "110105********002X"
-    assert mask_id_number("12345") == "***45"
-    assert mask_id_number("12") == "**"
-    assert mask_id_number("") == ""
-
-
-@given(division=divisions, birth=births, sequence=sequences)
-def test_mask_keeps_length_and_last_four(division: str, birth: date, sequence: int) -> None:
-    number = make_id_number(division, birth, sequence)
-    masked = mask_id_number(number)
-    assert len(masked) == len(number)
-    assert masked[:6] == division
-    assert masked[-4:] == number[-4:]
-    assert masked[6:14] == "*" * 8
-
-
-@given(st.text(alphabet="0123456789abc", min_size=3, max_size=30).filter(lambda t: len(t) != 18))
-def test_mask_of_other_text_shows_only_the_last_two(text: str) -> None:
-    masked = mask_id_number(text)
-    assert masked == "*" * (len(text) - 2) + text[-2:]
 
 
 # --- student numbers ----------------------------------------------------------------------------------

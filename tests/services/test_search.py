@@ -286,6 +286,10 @@ def test_value_text_shows_labels_names_and_masks(database: Database, school: Sch
         assert text("student", "id_number", "450107201503050011", mask=False) == "450107201503050011"
         assert text("student", "student_number", "G450107201503050011") == "G450107********0011"
         assert text("household", "phone", "13800138000") == "138****8000"
+        # Disability details are hidden whole, in the language asked for, unless unmasked.
+        assert text("student", "disability_type", "4") == "（已隐藏）"
+        assert text("student", "disability_grade", "2", lang="en") == "(hidden)"
+        assert text("student", "disability_type", "4", mask=False) == "肢体"
         assert text("student", "class_name", None) == ""
         assert text("student", "sex", "9") == "9"  # an unknown code is shown as it is, not hidden
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.domain.codes import HardshipCategory
-from app.domain.contact import mask_phone
+from app.domain.masking import mask_phone
 from app.services import listing
 from app.services.listing import HouseholdRow
 from app.store.db import Database

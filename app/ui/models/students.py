@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.domain.codes import Sex, StudentStatus
-from app.domain.identity import mask_id_number
+from app.domain.masking import mask_id_number, mask_student_number
 from app.services import listing
-from app.services.listing import StudentFilter, StudentRow, mask_student_number
+from app.services.listing import StudentFilter, StudentRow
 from app.store.db import Database
 from app.ui import theme
 from app.ui.i18n import QT_TRANSLATE_NOOP

@@ -4,8 +4,8 @@ and its children."""
 from __future__ import annotations
 
 from app.domain.codes import HardshipCategory, HouseholdType, StudentStatus
-from app.domain.contact import mask_phone
 from app.domain.errors import DomainError
+from app.domain.masking import mask_phone
 from app.services import listing
 from app.ui import theme
 from app.ui.i18n import QT_TRANSLATE_NOOP

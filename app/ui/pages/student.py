@@ -3,10 +3,11 @@ changes, and the history of every field (who changed it, when, from what, to wha
 
 Shown inside the roster page (which handles the "student" record kind). Everything is read in one
 transaction through :func:`app.services.listing.student_file`; ID numbers, phones and disability details are
-masked. A "Show" button next to the ID number, the household's phone and the disability reveals the value
-through :func:`app.services.access.reveal_field` (audited, refused for a role that may not see it) for this
-view only: showing another student, leaving the page or hiding the window masks it again. A revealed value
-cannot be selected, so it never reaches the clipboard.
+masked (the rules of :mod:`app.domain.masking`, through :func:`app.services.listing.value_text`). A "Show"
+button next to the ID number, the household's phone and the disability reveals the value through
+:func:`app.services.access.reveal_field` (audited, refused for a role that may not see it) for this view only:
+showing another student, leaving the page or hiding the window masks it again. A revealed value cannot be
+selected, so it never reaches the clipboard.
 
 A teacher who does not cover the student (:func:`app.services.access.edit_refusal`) is told so under the
 header, with what to do: the file is theirs to read, its visits and cases are not theirs to change.
@@ -34,9 +35,9 @@ from app.domain.codes import (
     VisitPurpose,
     VisitStatus,
 )
-from app.domain.contact import mask_phone
 from app.domain.errors import DomainError
 from app.domain.lifecycle import CaseStatus, is_open_case
+from app.domain.masking import mask_phone
 from app.services import access, listing, responsibility
 from app.services.access import NotCovered
 from app.store.oplog import to_wire
@@ -152,8 +153,6 @@ REVEALS: dict[str, tuple[str, tuple[str, ...]]] = {
     "phone": ("household", ("phone",)),
     "disability": ("student", ("disability_type", "disability_grade")),
 }
-# Disability details are masked whole (the list's filter already tells whether there is one).
-HIDDEN_WHOLE = frozenset({"disability_type", "disability_grade"})
 
 HISTORY_COLUMNS = (
     Column("when", QT_TRANSLATE_NOOP("Columns", "When")),
@@ -455,8 +454,7 @@ class StudentView(QWidget):
         for field, (reveal_table, names) in REVEALS.items():
             if reveal_table == table and name in names and field in self.revealed:
                 return self.revealed[field].get(name, "")
-        text = self.masked_texts.get((table, name), "")
-        return self.tr("(hidden)") if text and name in HIDDEN_WHOLE else text
+        return self.masked_texts.get((table, name), "")
 
     def _show_reveals(self) -> None:
         """Fill the profile and household values, and each Show button, from the current reveals."""
@@ -717,8 +715,7 @@ class StudentView(QWidget):
                        for field, (reveal_table, names) in REVEALS.items())
 
         def shown(session: Any, value: Any) -> str:
-            text = listing.value_text(session, table, name, value, mask=not revealed)
-            return self.tr("(hidden)") if text and name in HIDDEN_WHOLE and not revealed else text
+            return listing.value_text(session, table, name, value, mask=not revealed)
 
         with self.database.read() as session:
             changes = listing.field_changes(session, table, row_id, name)

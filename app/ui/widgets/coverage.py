@@ -16,8 +16,8 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QLabel, QProgressBar, QWidget
 
 from app.domain.codes import ResponsibilityRole
-from app.domain.contact import mask_phone
 from app.domain.errors import DomainError
+from app.domain.masking import mask_phone
 from app.ui.background import run_in_background
 from app.ui.widgets.dialogs import ActionDialog
 from app.ui.widgets.fields import code_combo, combo_value, line_edit
