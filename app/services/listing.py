@@ -208,23 +208,28 @@ def student_rows(session: Session, keys: Sequence[int]) -> list[StudentRow]:
     return [found[key] for key in keys if key in found]
 
 
-def school_choices(session: Session) -> list[tuple[str, str]]:
-    """(id, name) of every live school, by township and name, for filters."""
-    stmt = select(School.id, School.name).where(_live(School)).order_by(School.township_id, School.name)
-    return [(row[0], row[1]) for row in session.execute(stmt)]
+def school_choices(session: Session, *, by_township: bool = False) -> list[tuple[str, str]]:
+    """(id, name) of every live school, for the pages' school lists: by name, or by township and then name
+    (``by_township``: the roster's filter, where a district's schools are looked for by place)."""
+    order = (School.township_id, School.name) if by_township else (School.name,)
+    return [(row[0], row[1]) for row in session.execute(select(School.id, School.name).where(_live(School))
+                                                        .order_by(*order))]
 
 
-def _natural(text: str) -> tuple[Any, ...]:
+def natural_order(text: str) -> tuple[Any, ...]:
+    """A sort key that puts numbers in text in their numeric order: 2班 before 10班."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
 
 
-def class_choices(session: Session, school_id: str, grade: int | None = None) -> list[str]:
-    """The class names in use at a school (and grade), in natural order (2班 before 10班)."""
-    stmt = select(Student.class_name).distinct().where(_live(Student), Student.school_id == school_id,
-                                                       Student.class_name.is_not(None))
+def class_choices(session: Session, school_id: str, grade: int | None = None) -> list[tuple[int, str]]:
+    """(grade, class name) of every class of a school (of one grade, when given) that has students on its
+    roll, by grade and then in natural order (2班 before 10班)."""
+    stmt = select(Student.grade, Student.class_name).distinct().where(
+        _live(Student), Student.school_id == school_id, Student.class_name.is_not(None), Student.class_name != "")
     if grade is not None:
         stmt = stmt.where(Student.grade == grade)
-    return sorted((name for name in session.scalars(stmt) if name), key=_natural)
+    rows = [(int(row[0]), str(row[1])) for row in session.execute(stmt)]
+    return sorted(rows, key=lambda item: (item[0], natural_order(item[1])))
 
 
 # ----------------------------------------------------------------------------- households

@@ -132,12 +132,6 @@ def default_school_id(session: Session, user: SignedInUser | None) -> str | None
     return ids[0] if len(ids) == 1 else None
 
 
-def school_choices(session: Session) -> list[tuple[str, str]]:
-    """(id, name) of every school, for choosing a user's school."""
-    return [(str(i), str(n)) for i, n in session.execute(
-        select(School.id, School.name).where(School.deleted.is_(False)).order_by(School.name))]
-
-
 def _check_school(session: Session, school_id: str) -> None:
     school = session.get(School, school_id)
     if school is None or school.deleted:

@@ -24,30 +24,11 @@ ACTIVE = "active"  # a case status filter: every case not yet closed
 
 
 # ----------------------------------------------------------------------------- choices for the filters
-def school_choices(session: Session) -> list[tuple[str, str]]:
-    """(id, name) of every school, by name (a district has a few hundred at most)."""
-    return [(row.id, row.name) for row in session.execute(
-        select(School.id, School.name).where(School.deleted.is_(False)).order_by(School.name))]
-
-
 def campaign_choices(session: Session) -> list[tuple[str, str]]:
     """(id, name) of every campaign, the latest first."""
     return [(row.id, row.name) for row in session.execute(
         select(Campaign.id, Campaign.name).where(Campaign.deleted.is_(False))
         .order_by(Campaign.starts_on.desc(), Campaign.code))]
-
-
-def class_choices(session: Session, school_id: str) -> list[tuple[int, str]]:
-    """(grade, class name) of every class of a school that has students on its roll."""
-    rows = session.execute(
-        select(Student.grade, Student.class_name).where(
-            Student.school_id == school_id, Student.deleted.is_(False), Student.class_name.is_not(None))
-        .distinct())
-    # "10班" after "9班": sort by the class number where there is one.
-    def key(item: tuple[int, str]) -> tuple[int, int, str]:
-        digits = "".join(ch for ch in item[1] if ch.isdigit())
-        return item[0], int(digits) if digits else 0, item[1]
-    return sorted(((int(r.grade), str(r.class_name)) for r in rows), key=key)
 
 
 @dataclass(frozen=True)

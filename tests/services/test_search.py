@@ -151,9 +151,11 @@ def test_search_students_for_pickers(database: Database, people: dict[str, str],
 def test_choices_for_the_filters(database: Database, people: dict[str, str], school: School) -> None:
     with database.read() as session:
         schools = listing.school_choices(session)
-        assert {name for _id, name in schools} == {"西乡塘区石埠小学", "石埠中学"}
-        assert listing.class_choices(session, school.id) == ["2班", "10班"]  # natural order
-        assert listing.class_choices(session, school.id, 5) == ["2班"]
+        assert [name for _id, name in schools] == sorted(["西乡塘区石埠小学", "石埠中学"])
+        assert sorted(listing.school_choices(session, by_township=True)) == sorted(schools)
+        assert listing.class_choices(session, school.id) == [(4, "2班"), (4, "10班"), (5, "2班")]  # natural order
+        assert listing.class_choices(session, school.id, 5) == [(5, "2班")]
+        assert listing.class_choices(session, school.id, 9) == []
 
 
 # ----------------------------------------------------------------------------- households

@@ -9,7 +9,7 @@ import pytest
 from app.domain.codes import DropoutReason, StudentStatus, Term, VisitStatus
 from app.domain.errors import ValidationError
 from app.domain.lifecycle import CaseStatus
-from app.services import campaigns, cases, class_checks, places, roster, visit_lists, visits
+from app.services import campaigns, cases, class_checks, listing, places, roster, visit_lists, visits
 from app.services.class_checks import CheckEntry
 from app.store.db import Database
 from app.store.models import School, Student
@@ -42,10 +42,10 @@ def test_choices_for_the_filters(database: Database, school: School, klass: list
         campaigns.create_campaign(session, "winter_visits", 2026, starts_on="2026-01-05", ends_on="2026-02-22")
         campaigns.create_campaign(session, "spring_return", 2026, starts_on="2026-02-23", ends_on="2026-03-31")
     with database.read() as session:
-        assert [name for _, name in visit_lists.school_choices(session)] == sorted(["阿坝小学", school.name])
+        assert [name for _, name in listing.school_choices(session)] == sorted(["阿坝小学", school.name])
         assert [name for _, name in visit_lists.campaign_choices(session)] == ["2026年春季大劝返", "2026年寒假大家访"]
-        assert visit_lists.class_choices(session, school.id) == [(4, "2班"), (4, "3班")]
-        assert visit_lists.class_choices(session, other.id) == []
+        assert listing.class_choices(session, school.id) == [(4, "2班"), (4, "3班")]
+        assert listing.class_choices(session, other.id) == []
         assert [s.name for s in visit_lists.find_students(session, "黄")] == ["黄𰻝"]
         assert [s.name for s in visit_lists.find_students(session, "wxm")] == ["韦小明"]
         assert len(visit_lists.find_students(session, "", school_id=school.id)) == 6

@@ -18,7 +18,7 @@ from app.config import load_settings
 from app.domain.codes import StudentStatus
 from app.domain.errors import DomainError
 from app.domain.warnings import Thresholds
-from app.services import attendance, visit_lists
+from app.services import attendance, listing, visit_lists
 from app.services.attendance import ClassAbsence
 from app.store.errors import translate
 from app.ui import theme
@@ -183,7 +183,7 @@ class AbsencePage(QWidget):
             QWidget.setTabOrder(first, second)
 
         with self.database.read() as session:
-            schools = visit_lists.school_choices(session)
+            schools = listing.school_choices(session)
         self.school_combo.addItem("", "")  # "(choose a school)", titled in retranslate()
         for school_id, name in schools:
             self.school_combo.addItem(name, school_id)

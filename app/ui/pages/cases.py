@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from app.domain.codes import CaseOutcome, DropoutReason, ReturnMode
 from app.domain.errors import DomainError
 from app.domain.lifecycle import CaseAction, CaseStatus, allowed_actions
-from app.services import access, case_views, cases, visit_lists
+from app.services import access, case_views, cases, listing
 from app.services.case_views import CaseDetail
 from app.services.visit_lists import ACTIVE, CaseFilter
 from app.store.db import Database
@@ -316,7 +316,7 @@ class CasesPage(QWidget):
         self.school_filter = QComboBox()
         self.school_filter.addItem(self.tr("All schools"), "")
         with self.database.read() as session:
-            for school_id, name in visit_lists.school_choices(session):
+            for school_id, name in listing.school_choices(session):
                 self.school_filter.addItem(name, school_id)
         self.school_filter.setMinimumContentsLength(12)
         for combo in (self.status_filter, self.school_filter):

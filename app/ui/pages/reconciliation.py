@@ -57,8 +57,8 @@ class ReconciliationPage(QWidget):
     def __init__(self, database: Database, navigator: Navigator | None = None, parent: QWidget | None = None,
                  *, today: date | None = None) -> None:
         super().__init__(parent)
+        from app.services.listing import school_choices
         from app.services.reconciliation import ListKind
-        from app.services.visit_lists import school_choices
 
         self.database = database
         self.navigator = navigator

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.codes import DropoutReason, Term
 from app.domain.errors import DomainError
-from app.services import class_checks, visit_lists
+from app.services import class_checks, listing, visit_lists
 from app.services.access import NotCovered
 from app.services.class_checks import CheckEntry, ClassCheckResult
 from app.services.common import as_date
@@ -100,7 +100,7 @@ class ReturnCheckPage(QWidget):
         self.date_edit = date_edit(today)
         self.date_edit.setMaximumWidth(130)
         with self.database.read() as session:
-            schools = visit_lists.school_choices(session)
+            schools = listing.school_choices(session)
         self.school_combo.addItem(self.tr("(choose a school)"), "")
         for school_id, name in schools:
             self.school_combo.addItem(name, school_id)

@@ -185,7 +185,7 @@ class RosterPage(QWidget):
     def _fill_choices(self) -> None:
         self._filling = True
         with self.database.read() as session:
-            schools = listing.school_choices(session)
+            schools = listing.school_choices(session, by_township=True)
         self.school.clear()
         self.school.addItem("", None)
         for school_id, name in schools:
@@ -212,8 +212,10 @@ class RosterPage(QWidget):
         self.class_name.addItem(self.tr("All classes"), None)
         if school_id:
             with self.database.read() as session:
-                for name in listing.class_choices(session, school_id, self.grade.currentData()):
-                    self.class_name.addItem(name, name)
+                classes = listing.class_choices(session, school_id, self.grade.currentData())
+            # The filter is by class name: 2班 of every grade when no grade is chosen.
+            for name in sorted({name for _grade, name in classes}, key=listing.natural_order):
+                self.class_name.addItem(name, name)
         self.class_name.setEnabled(bool(school_id))
         self._filling = False
 

@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 from app.config import load_settings
 from app.domain.codes import Policy, VisitorRole, VisitPurpose, VisitStatus
 from app.domain.errors import DomainError
-from app.services import access, campaigns, drafts, photos, visit_lists, visits
+from app.services import access, campaigns, drafts, listing, photos, visit_lists, visits
 from app.services.drafts import FORM_FIELDS, VisitFormState
 from app.services.visit_lists import VisitFilter
 from app.store.db import Database
@@ -605,7 +605,7 @@ class VisitsPage(QWidget):
         self.status_filter = code_combo(VisitStatus.choices(), blank=self.tr("Any status"))
         with self.database.read() as session:
             campaign_list = visit_lists.campaign_choices(session)
-            school_list = visit_lists.school_choices(session)
+            school_list = listing.school_choices(session)
         self.campaign_filter.addItem(self.tr("All campaigns"), "")
         for campaign_id, name in campaign_list:
             self.campaign_filter.addItem(name, campaign_id)

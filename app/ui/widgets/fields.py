@@ -117,13 +117,13 @@ def combo_value(combo: QComboBox) -> str:
 
 def fill_class_combo(combo: QComboBox, database: Database, school_id: str) -> None:
     """The classes of a school (data: ``[grade, class_name]``), without signalling each addition."""
-    from app.services import visit_lists
+    from app.services import listing, visit_lists
 
     combo.blockSignals(True)
     combo.clear()
     if school_id:
         with database.read() as session:
-            for grade, class_name in visit_lists.class_choices(session, school_id):
+            for grade, class_name in listing.class_choices(session, school_id):
                 combo.addItem(visit_lists.class_label(grade, class_name), [grade, class_name])
     combo.blockSignals(False)
 

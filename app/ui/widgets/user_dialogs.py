@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app.domain.codes import UserRole
-from app.services import users
+from app.services import listing, users
 from app.store.db import Database
 from app.ui import ops
 from app.ui.qt import QApplication, Qt
@@ -80,7 +80,7 @@ class AddUserDialog(_UserDialog):
         self.database = database
         self._titles(self.tr("Add a user"), self.tr("Add user"))
         with database.read() as session:
-            schools = users.school_choices(session)
+            schools = listing.school_choices(session)
             school = users.default_school_id(session, database.user)
         self.username = self._field("username", self.tr("User name (to sign in with)"), line_edit())
         # A teacher changes the records of the students whose 包保 lists name them (app.services.access): the
