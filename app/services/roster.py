@@ -77,7 +77,7 @@ class HouseholdInput:
     notes: str | None = None
 
 
-def _household_values(inp: HouseholdInput) -> dict[str, Any]:
+def validate_household(inp: HouseholdInput) -> dict[str, Any]:
     hardship = sorted({h if isinstance(h, HardshipCategory) else HardshipCategory.parse(h) for h in inp.hardship})
     return {
         "scope": inp.scope,
@@ -98,7 +98,7 @@ def add_households(session: Session, inputs: Sequence[HouseholdInput]) -> list[s
     rows, errors = [], []
     for index, inp in enumerate(inputs):
         try:
-            rows.append(_household_values(inp))
+            rows.append(validate_household(inp))
         except DomainError as exc:
             errors.append(RowError(index, exc.field, exc.zh, exc.en))
     if errors:
@@ -108,7 +108,7 @@ def add_households(session: Session, inputs: Sequence[HouseholdInput]) -> list[s
 
 def add_household(session: Session, inp: HouseholdInput, *, row_id: str | None = None) -> Household:
     """Create a household; ``row_id`` is for a household whose id follows from what it is (see ``derived_id``)."""
-    return oplog.create(session, Household, _household_values(inp), row_id=row_id)
+    return oplog.create(session, Household, validate_household(inp), row_id=row_id)
 
 
 def _check_known(changes: Mapping[str, Any], allowed: Iterable[str], zh: str, en: str) -> None:
@@ -123,7 +123,7 @@ def edit_household(session: Session, household_id: str, **changes: Any) -> list[
     require_may_edit_household(session, household_id)
     household = get(session, Household, household_id)
     current = HouseholdInput(**{f.name: getattr(household, f.name) for f in fields(HouseholdInput)})
-    values = _household_values(replace(current, **changes))
+    values = validate_household(replace(current, **changes))
     return oplog.update(session, household, {k: v for k, v in values.items() if k in changes})
 
 

@@ -45,8 +45,9 @@ def op_key(device_id: str, seq: int) -> str:
     return f"{device_id}:{seq}"
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+#: One encoder for the log's JSON: ``json.dumps`` with options builds a new encoder on every call, and a bulk
+#: write or a first sync encodes a few values per row for 100,000 rows.
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def to_wire(value: Any) -> Any:
@@ -82,6 +83,8 @@ class TableCodec:
     column_absent: tuple[Any, ...] = ()  # what the table stores for an absent field
     json_positions: frozenset[int] = frozenset()
     scope_index: int | None = None
+    index: Mapping[str, int] = field(default_factory=dict)  # position of each field
+    absent_values: tuple[Any, ...] = ()  # the absent value per position
 
     def __post_init__(self) -> None:
         # Derived lookups, precomputed because creating rows in bulk consults them for every field.
@@ -91,6 +94,8 @@ class TableCodec:
         set_(self, "column_absent", tuple(self.to_column(n, self.absent(n)) for n in self.fields))
         set_(self, "json_positions", frozenset(i for i, n in enumerate(self.fields) if n in self.json_fields))
         set_(self, "scope_index", self.fields.index("scope") if "scope" in self.fields else None)
+        set_(self, "index", {n: i for i, n in enumerate(self.fields)})
+        set_(self, "absent_values", tuple(self.absent(n) for n in self.fields))
 
     @classmethod
     def of(cls, model: type[Synced]) -> TableCodec:
@@ -274,12 +279,10 @@ class LogStore:
             self._by_text[text], self._by_id[found] = found, text
         return found
 
-    def encode(self, op: OpRecord, positional: list[Any] | None = None) -> tuple[Any, ...]:
-        """The op_log row of an op; a create op's ``positional`` values may be given if already computed."""
+    def encode(self, op: OpRecord, stored: str | None = None) -> tuple[Any, ...]:
+        """The op_log row of an op; a create op's stored ``data`` may be given if already computed."""
         if op.prev is None:
-            codec = CODECS[op.tbl]
-            values = list(positional if positional is not None else _positional(codec, op.data, defaults=False))
-            data = _create_data(codec, values, op.scope)
+            data = stored if stored is not None else _wire_create(CODECS[op.tbl], op.row_id, op.data, op.scope)[0]
         else:
             data = _dumps(op.data)
         return (self.atom(op.device_id), op.seq, op.hlc, op.tbl, op.row_id, self.atom(op.scope),
@@ -395,7 +398,7 @@ def _insert_sql(codec: TableCodec) -> str:
 _WIRE_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
-def _positional(codec: TableCodec, values: Mapping[str, Any], *, defaults: bool = True) -> list[Any]:
+def _positional(codec: TableCodec, values: Mapping[str, Any]) -> list[Any]:
     """A new row's log values in field order, None where a field is at its absent value.
 
     This is the create op's stored form and the source of the table row; it runs 100,000 times in an
@@ -405,11 +408,26 @@ def _positional(codec: TableCodec, values: Mapping[str, Any], *, defaults: bool 
         raise KeyError(f"{codec.table} has no field(s) {sorted(set(values) - codec.field_set)}")
     out = []
     for name, absent, default in codec.layout:
-        value = values.get(name, default if defaults else None)
+        value = values.get(name, default)
         if type(value) not in _WIRE_TYPES:
             value = to_wire(value)
         out.append(None if value is None or value == absent else value)
     return out
+
+
+def _wire_create(codec: TableCodec, row_id: str, data: Mapping[str, Any], scope: str) -> tuple[str, tuple[Any, ...]]:
+    """A create op's stored ``data`` and its table row, from the op's data (wire values already, only the
+    fields it sets): one pass over those fields, since a first sync runs this for every record of a school."""
+    stored: list[Any] = [None] * len(codec.fields)
+    row = list(codec.column_absent)
+    index, absent, json_positions = codec.index, codec.absent_values, codec.json_positions
+    for name, value in data.items():
+        i = index[name]  # KeyError for a field the table lacks, as _positional
+        if value is None or value == absent[i]:
+            continue
+        stored[i] = value
+        row[i] = _dumps(value) if i in json_positions else value
+    return _create_data(codec, stored, scope), (row_id, *row)
 
 
 def _create_data(codec: TableCodec, positional: list[Any], scope: str) -> str:
@@ -614,8 +632,10 @@ def apply_remote(session: Session, ops: Iterable[OpRecord]) -> ApplyResult:
         prior.update(r[0] for r in cur.fetchall())
     # A create op's values in field order serve both its log row and, for a row that has no other op,
     # its table row: a first sync brings every record of a school, each as one create op.
-    creates = {id(op): _positional(CODECS[op.tbl], op.data, defaults=False) for op in new_ops if op.prev is None}
-    cur.executemany(INSERT_OP, [store.encode(op, creates.get(id(op))) for op in new_ops])
+    creates = {id(op): _wire_create(CODECS[op.tbl], op.row_id, op.data, op.scope) for op in new_ops
+               if op.prev is None}
+    cur.executemany(INSERT_OP, [store.encode(op, creates[id(op)][0] if op.prev is None else None)
+                                for op in new_ops])
     result.applied = len(new_ops)
     for op in new_ops:
         if op_writer.clock.receive(op.hlc):
@@ -628,7 +648,7 @@ def apply_remote(session: Session, ops: Iterable[OpRecord]) -> ApplyResult:
     for key, row_ops_ in list(grouped.items()):
         if len(row_ops_) == 1 and row_ops_[0].prev is None:
             only = row_ops_[0]
-            fresh[only.tbl].append(_table_row(CODECS[only.tbl], only.row_id, creates[id(only)]))
+            fresh[only.tbl].append(creates[id(only)][1])
             del grouped[key]
     again = sorted({op.row_id for op in new_ops if op.row_id in prior})
     for start in range(0, len(again), 500):
