@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.store import oplog
 from app.config import DATABASE_FILE
+from app.store import oplog
 from app.store.db import Database, _connect
 
 #: Parents before children, so the copy's foreign keys hold as the services' inserts did.

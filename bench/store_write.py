@@ -91,11 +91,10 @@ def run(count: int = 100_000) -> dict[str, float]:
         # The baseline's rows are the very rows the services stored: each student with its household's
         # columns, flattened, keys included.
         with database.read() as session:
-            flat = session.connection().exec_driver_sql(
-                "SELECT s.*, h.* FROM student s JOIN household h ON h.id = s.household_id").fetchall()
+            flat = [tuple(row) for row in session.connection().exec_driver_sql(
+                "SELECT s.*, h.* FROM student s JOIN household h ON h.id = s.household_id")]
         database.close()
         data_size = folder_size(base / "data")
-        flat = [tuple(row) for row in flat]
         plain = sqlite3.connect(base / "plain.db")
         plain.execute(f"CREATE TABLE student ({', '.join(f'c{i}' for i in range(len(flat[0])))})")
         started = time.perf_counter()

@@ -30,7 +30,8 @@ from tests.conftest import TODAY, make_student_input
 # Functions that only read (or validate without writing); every other public service function that takes a
 # session must be exercised below, so a new service cannot slip past this test.
 READ_ONLY = {
-    "get", "as_date", "require_text", "optional_text", "members_of", "validate_student", "validate_household", "student_input",
+    "get", "as_date", "require_text", "optional_text", "members_of", "validate_student", "validate_household",
+    "student_input",
     "student_dict", "changes_of", "coverage", "find_campaign", "campaign_on", "visits_of", "attachments_of",
     "active_flag", "open_case_of", "attempts_of", "follow_ups_of", "iter_records", "export_json", "check_store",
     "overview", "for_field", "case_is_open",
