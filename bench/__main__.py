@@ -116,6 +116,34 @@ def rows_server(output: str) -> list[Row]:
     return rows
 
 
+SCALE_ROWS = (("no-op sync, school laptop", ("noop_school",)),
+              ("no-op sync, district laptop", ("noop_district",)),
+              ("100-op push + pull, school laptop to school laptop", ("push_school", "pull_school")),
+              ("100-op pull, school laptop to district laptop", ("pull_district",)),
+              ("100-op push + pull, district laptop to school laptop", ("push_district", "pull_reference")))
+
+
+def rows_server_scale(output: str) -> list[Row]:
+    f = _columns(output)
+    rows = []
+    for backend in sorted({key.split(".")[0] for key in f}):
+        g = {key.split(".", 1)[1]: value for key, value in f.items() if key.startswith(backend + ".")}
+        for label, parts in SCALE_ROWS:
+            rows.append(_ratio_row(f"server_scale ({backend})", f"{label}, {g['big_ops']:,.0f} ops of history",
+                                   sum(g[f"{p}_big_s"] for p in parts), f"{g['small_ops']:,.0f} ops",
+                                   sum(g[f"{p}_small_s"] for p in parts), 1.5))
+    return rows
+
+
+def rows_server_fleet(output: str) -> list[Row]:
+    f = {key.split(".", 1)[1]: value for key, value in _columns(output).items()}
+    ok = f["errors"] == 0 and f["converged"] == 1
+    return [Row("server_fleet", f"{f['laptops']:,.0f} laptops, {f['schools']:,.0f} schools, 2 servers: "
+                f"{f['syncs_per_s']:.1f} syncs/s, sync p50 {f['sync_p50_s']:.2f} s, p95 {f['sync_p95_s']:.2f} s",
+                f"errors {f['errors']:.0f}, converged {'yes' if f['converged'] == 1 else 'no'}", None,
+                "0 errors, converged", ok)]
+
+
 def rows_search(output: str) -> list[Row]:
     r = _json(output)
     students = f"{r['students']:,}" if r.get("students") else "the district's"
@@ -154,6 +182,8 @@ BENCHMARKS = (
     Benchmark("documents", ("1000",), ("100",), rows_documents),
     Benchmark("sync_apply", ("100000",), ("5000",), rows_sync_apply),
     Benchmark("server", ("100000",), ("5000", "--backend", "sqlite"), rows_server),
+    Benchmark("server_scale", (), ("--quick",), rows_server_scale),
+    Benchmark("server_fleet", (), ("--quick",), rows_server_fleet),
     Benchmark("search", ("--repeat", "5", "--summary"), ("--repeat", "3", "--summary"), rows_search),
     Benchmark("ui_start", ("--runs", "7"), ("--runs", "3"), rows_ui_start),
     Benchmark("reports", ("--repeat", "5"), ("--repeat", "3"), rows_reports),
