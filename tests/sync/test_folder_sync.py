@@ -250,3 +250,52 @@ def test_a_usb_stick_carries_another_laptops_changes_and_who_made_them(
             assert session.get(Student, student.id).class_name == "B改的班"  # type: ignore[union-attr]
     finally:
         office.close()
+
+
+def test_a_bundle_naming_a_record_that_has_not_arrived_waits_and_the_rest_are_applied(
+        database: Database, school: School, laptop_b: Database, share: Path, tmp_path: Path) -> None:
+    """Bundles are applied many to a transaction; a reference that fails only at commit (foreign keys are
+    deferred) must not cost the batch's other bundles, nor be counted as received."""
+    from app.services.roster import HouseholdInput, add_household
+
+    laptop_c = create_folder(tmp_path / "c", username="teacher", password=PASSWORD)
+    try:
+        sync_folder(database, share, PASSPHRASE)
+        sync_folder(laptop_b, share, PASSPHRASE)
+        with database.write() as session:
+            household = add_household(session, HouseholdInput(scope=school.id, head_name="韦大山"))
+        sync_folder(database, share)
+        household_bundle = max((share / "bundles" / database.device_id).glob("*.jfb"))
+        sync_folder(laptop_b, share)  # B has the household and enrols a child of it
+        with laptop_b.write() as session:
+            child = add_student(session, make_student_input(school.id, name="韦小山", sequence=45,
+                                                            household_id=household.id), today=TODAY)
+        with database.write() as session:  # an unrelated student from A, in a bundle after the household's
+            other = add_student(session, make_student_input(school.id, name="黄其他", sequence=47), today=TODAY)
+        sync_folder(laptop_b, share)
+        # C's stick lacks the bundle with the household (and so A's later one waits for it by sequence).
+        held_back = tmp_path / household_bundle.name
+        household_bundle.rename(held_back)
+        results = [first := sync_folder(laptop_c, share, PASSPHRASE)]
+        child_bundle = f"{laptop_b.device_id[:8]}/{max((share / 'bundles' / laptop_b.device_id).glob('*.jfb')).name}"
+        assert child_bundle in first.waiting
+        with laptop_c.read() as session:
+            assert session.get(School, school.id) is not None  # A's first bundle, in the same batch, applied
+            assert session.get(Student, child.id) is None
+        held_back.rename(household_bundle)
+        sync_folder(database, share)
+        results.append(second := sync_folder(laptop_c, share))
+        assert not second.waiting and second.ok
+        with laptop_c.read() as session:
+            assert session.get(Student, child.id) is not None and session.get(Student, other.id) is not None
+        sync_folder(laptop_b, share)
+        sync_folder(database, share)
+        results.append(sync_folder(laptop_c, share))
+        assert dump(laptop_c) == dump(database) == dump(laptop_b)
+        with laptop_c.read() as session:  # every op received counted once, none of the undone batch's
+            others = session.connection().exec_driver_sql(
+                "SELECT count(*) FROM op_log JOIN op_atom ON op_atom.id = op_log.device WHERE op_atom.value <> ?",
+                (laptop_c.device_id,)).scalar()
+        assert sum(r.received_ops for r in results) == others
+    finally:
+        laptop_c.close()
