@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.domain.codes import StudentStatus
+from app.domain.masking import mask_student_number
 from app.domain.warnings import Severity, WarningRule
 from app.services import attendance, roster
 from app.store.db import Database
-from app.store.models import Absence, School
+from app.store.models import Absence, School, Student
 from app.ui.models.absences import KEYS
 from app.ui.pages import load_pages
 from app.ui.pages.absence import AbsencePage
@@ -258,3 +259,15 @@ def test_registered_and_no_english_in_chinese(qtbot: QtBot, database: Database, 
     press(qtbot, page, page.record_button)
     assert "已连续缺勤" in cell(page, "韦小明", "warning")
     assert not english_in(page, sources), english_in(page, sources)
+
+
+def test_student_numbers_are_masked_like_the_roster(qtbot: QtBot, database: Database, school: School,
+                                                     klass: dict[str, str], english: str) -> None:
+    with database.write() as session:
+        student = session.get(Student, klass["覃丽"])
+        assert student is not None and student.id_number
+        full = "G" + student.id_number
+        roster.edit_student(session, klass["覃丽"], student_number=full, today=TODAY)
+    page = open_page(qtbot, database)
+    pick_class(qtbot, page, school, "Grade 4 2班")
+    assert cell(page, "覃丽", "number") == mask_student_number(full)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from app.domain.codes import DropoutReason, StudentStatus
+from app.domain.masking import mask_student_number
 from app.services import cases, roster
 from app.store.db import Database
 from app.store.models import ReturnCheck, School, Student
@@ -143,3 +144,16 @@ def test_screenshot_of_a_demo_class(qtbot: QtBot, demo_db: Database, lang: str) 
                        Qt.ItemDataRole.CheckStateRole)
     page.model.setData(page.model.index(1, ClassCheckModel.REASON), "hardship")
     shot(page, f"return-check-demo-{lang}")
+
+
+def test_student_numbers_are_masked_like_the_roster(qtbot: QtBot, database: Database, school: School,
+                                                     klass: list[str]) -> None:
+    with database.write() as session:
+        student = session.get(Student, klass[0])
+        assert student is not None and student.id_number
+        full = "G" + student.id_number
+        roster.edit_student(session, klass[0], student_number=full, today=TODAY)
+    page = open_page(qtbot, database)
+    page.choose(school.id, 4, "2班")
+    shown = page.model.data(page.model.index(row_of(page, "韦小明"), ClassCheckModel.NUMBER))
+    assert shown == mask_student_number(full) and full not in shown

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from app.domain.codes import HardshipCategory
 from app.domain.masking import mask_phone
 from app.services import listing
 from app.services.listing import HouseholdRow
 from app.store.db import Database
 from app.ui.i18n import QT_TRANSLATE_NOOP
-from app.ui.models.paged import Column, PagedTableModel
+from app.ui.models.paged import Column, FilteredTableModel
 
 HOUSEHOLD_COLUMNS = (
     Column("head_name", QT_TRANSLATE_NOOP("Columns", "Head of household"), sample="欧阳小明明"),
@@ -34,20 +32,15 @@ def hardship_text(values: list[str]) -> str:
     return " · ".join(labels)
 
 
-class HouseholdTableModel(PagedTableModel[HouseholdRow]):
+class HouseholdTableModel(FilteredTableModel[HouseholdRow, str]):
+    """Households whose head, address or village match the search text (all when it is empty)."""
+
     def __init__(self, database: Database, text: str = "") -> None:
-        super().__init__(database, HOUSEHOLD_COLUMNS)
-        self.text = text
+        super().__init__(database, HOUSEHOLD_COLUMNS, text, count=listing.count_households,
+                         page=listing.household_page)
 
     def set_text(self, text: str) -> None:
-        self.text = text
-        self.reload()
-
-    def count(self, session: Session) -> int:
-        return listing.count_households(session, self.text)
-
-    def fetch(self, session: Session, offset: int, limit: int) -> list[HouseholdRow]:
-        return listing.household_page(session, self.text, offset, limit)
+        self.set_filter(text)
 
     def cell(self, row: HouseholdRow, key: str) -> Any:
         if key == "head_name":

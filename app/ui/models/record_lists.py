@@ -1,187 +1,99 @@
-"""Table models of the visits, cases and return-check pages, each over a paged service query.
+"""Table models of the visits, cases and return-check pages, each over a service query.
 
-A model knows the row count from one COUNT query and fetches rows a page at a time as the view scrolls
-(``canFetchMore``/``fetchMore``), so a list of thousands of visits never becomes thousands of objects.
+The visit and case lists are windows over a count and pages (:class:`app.ui.models.paged.PagedTableModel`), so
+a list of thousands of visits never becomes thousands of objects. A class for a return check is a few dozen
+students, read whole, since the model keeps the ticks and reasons until they are saved.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.domain.codes import DropoutReason, StudentStatus, Term, VisitStatus
 from app.domain.lifecycle import CaseStatus
+from app.domain.masking import mask_student_number
 from app.services import visit_lists
 from app.services.visit_lists import CaseFilter, CaseRow, RosterCheckRow, VisitFilter, VisitRow
 from app.store.db import Database
+from app.ui.i18n import QT_TRANSLATE_NOOP
+from app.ui.models.paged import AnyIndex, Column, FilteredTableModel, RowsTableModel
 
-R = TypeVar("R")
-AnyIndex = QModelIndex | QPersistentModelIndex
-ID_ROLE = Qt.ItemDataRole.UserRole
-PAGE = 200
-
-
-# Column titles, marked for lupdate here and translated when a model is made (the language is chosen by then).
-VISIT_COLUMNS = (QT_TRANSLATE_NOOP("RecordLists", "Date"), QT_TRANSLATE_NOOP("RecordLists", "Student"),
-                 QT_TRANSLATE_NOOP("RecordLists", "Class"), QT_TRANSLATE_NOOP("RecordLists", "School"),
-                 QT_TRANSLATE_NOOP("RecordLists", "Purpose"), QT_TRANSLATE_NOOP("RecordLists", "Visitors"),
-                 QT_TRANSLATE_NOOP("RecordLists", "Status"))
-CASE_COLUMNS = (QT_TRANSLATE_NOOP("RecordLists", "Student"), QT_TRANSLATE_NOOP("RecordLists", "Class"),
-                QT_TRANSLATE_NOOP("RecordLists", "School"), QT_TRANSLATE_NOOP("RecordLists", "Status"),
-                QT_TRANSLATE_NOOP("RecordLists", "Reason"), QT_TRANSLATE_NOOP("RecordLists", "Detected"),
-                QT_TRANSLATE_NOOP("RecordLists", "Attempts"), QT_TRANSLATE_NOOP("RecordLists", "Last attempt"),
-                QT_TRANSLATE_NOOP("RecordLists", "Outcome"))
-CHECK_COLUMNS = (QT_TRANSLATE_NOOP("RecordLists", "Student"), QT_TRANSLATE_NOOP("RecordLists", "Student number"),
-                 QT_TRANSLATE_NOOP("RecordLists", "Came back"), QT_TRANSLATE_NOOP("RecordLists", "Reason"),
-                 QT_TRANSLATE_NOOP("RecordLists", "Details"), QT_TRANSLATE_NOOP("RecordLists", "Note"))
-
-
-def _headers(titles: Sequence[object]) -> list[str]:
-    return [QCoreApplication.translate("RecordLists", str(title)) for title in titles]
-
-
-class PagedTableModel(QAbstractTableModel, Generic[R]):
-    """Rows fetched a page at a time; subclasses say how to count, fetch and show them."""
-
-    def __init__(self, database: Database, headers: Sequence[str], *, page: int = PAGE) -> None:
-        super().__init__()
-        self.database = database
-        self.headers = list(headers)
-        self.page = page
-        self.rows: list[R] = []
-        self.total = 0
-
-    # ------------------------------------------------------------------ to implement
-    def count(self) -> int:
-        raise NotImplementedError
-
-    def fetch(self, offset: int, limit: int) -> list[R]:
-        raise NotImplementedError
-
-    def cell(self, row: R, column: int) -> Any:
-        raise NotImplementedError
-
-    def row_id(self, row: R) -> str:
-        return str(getattr(row, "id"))  # noqa: B009 (rows are plain dataclasses with an id)
-
-    # ------------------------------------------------------------------ paging
-    def reload(self) -> None:
-        self.beginResetModel()
-        self.total = self.count()
-        self.rows = self.fetch(0, min(self.page, self.total)) if self.total else []
-        self.endResetModel()
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008 (Qt's own default)
-        return not parent.isValid() and len(self.rows) < self.total
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
-            return
-        more = self.fetch(len(self.rows), self.page)
-        if not more:
-            self.total = len(self.rows)  # the list shrank under us (a sync): stop asking
-            return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
-        self.rows.extend(more)
-        self.endInsertRows()
-
-    # ------------------------------------------------------------------ the model
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.headers):
-            return self.headers[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = self.cell(row, index.column())
-            return value.isoformat() if isinstance(value, date) else value
-        if role == ID_ROLE:
-            return self.row_id(row)
-        return None
-
-    def id_at(self, row: int) -> str:
-        return self.row_id(self.rows[row])
+CONTEXT = "RecordLists"
+# Column titles, marked for lupdate here and translated (in the RecordLists context) when shown.
+VISIT_COLUMNS = (
+    Column("date", QT_TRANSLATE_NOOP("RecordLists", "Date")),
+    Column("student", QT_TRANSLATE_NOOP("RecordLists", "Student")),
+    Column("class", QT_TRANSLATE_NOOP("RecordLists", "Class")),
+    Column("school", QT_TRANSLATE_NOOP("RecordLists", "School")),
+    Column("purpose", QT_TRANSLATE_NOOP("RecordLists", "Purpose")),
+    Column("visitors", QT_TRANSLATE_NOOP("RecordLists", "Visitors")),
+    Column("status", QT_TRANSLATE_NOOP("RecordLists", "Status")),
+)
+CASE_COLUMNS = (
+    Column("student", QT_TRANSLATE_NOOP("RecordLists", "Student")),
+    Column("class", QT_TRANSLATE_NOOP("RecordLists", "Class")),
+    Column("school", QT_TRANSLATE_NOOP("RecordLists", "School")),
+    Column("status", QT_TRANSLATE_NOOP("RecordLists", "Status")),
+    Column("reason", QT_TRANSLATE_NOOP("RecordLists", "Reason")),
+    Column("detected", QT_TRANSLATE_NOOP("RecordLists", "Detected")),
+    Column("attempts", QT_TRANSLATE_NOOP("RecordLists", "Attempts"), align_right=True),
+    Column("last_attempt", QT_TRANSLATE_NOOP("RecordLists", "Last attempt")),
+    Column("outcome", QT_TRANSLATE_NOOP("RecordLists", "Outcome")),
+)
+CHECK_COLUMNS = (
+    Column("student", QT_TRANSLATE_NOOP("RecordLists", "Student")),
+    Column("number", QT_TRANSLATE_NOOP("RecordLists", "Student number")),
+    Column("returned", QT_TRANSLATE_NOOP("RecordLists", "Came back")),
+    Column("reason", QT_TRANSLATE_NOOP("RecordLists", "Reason")),
+    Column("detail", QT_TRANSLATE_NOOP("RecordLists", "Details")),
+    Column("note", QT_TRANSLATE_NOOP("RecordLists", "Note")),
+)
 
 
-class VisitListModel(PagedTableModel[VisitRow]):
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+class VisitListModel(FilteredTableModel[VisitRow, VisitFilter]):
+    CONTEXT = CONTEXT
+
     def __init__(self, database: Database) -> None:
-        super().__init__(database, _headers(VISIT_COLUMNS))
-        self.filter = VisitFilter()
+        super().__init__(database, VISIT_COLUMNS, VisitFilter(), count=visit_lists.count_visits,
+                         page=visit_lists.visit_rows)
 
-    def set_filter(self, flt: VisitFilter) -> None:
-        self.filter = flt
-        self.reload()
+    def cell(self, row: VisitRow, key: str) -> Any:
+        if key == "status":
+            return row.status.label() + (QCoreApplication.translate(CONTEXT, " (amendment)") if row.amends else "")
+        return {"date": _day(row.visited_on), "student": row.student_name, "class": row.class_label,
+                "school": row.school_name, "purpose": row.purpose, "visitors": row.visitors}.get(key)
 
-    def count(self) -> int:
-        with self.database.read() as session:
-            return visit_lists.count_visits(session, self.filter)
-
-    def fetch(self, offset: int, limit: int) -> list[VisitRow]:
-        with self.database.read() as session:
-            return visit_lists.visit_rows(session, self.filter, offset, limit)
-
-    def cell(self, row: VisitRow, column: int) -> Any:
-        status = row.status.label() + (QCoreApplication.translate("RecordLists", " (amendment)") if row.amends else "")
-        return (row.visited_on, row.student_name, row.class_label, row.school_name, row.purpose, row.visitors,
-                status)[column]
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == 6 \
-                and self.rows[index.row()].status is VisitStatus.DRAFT:
+    def extra(self, row: VisitRow, key: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and key == "status" and row.status is VisitStatus.DRAFT:
             return QBrush(QColor("#b26a00"))  # drafts stand out: they are work to finish
-        return super().data(index, role)
+        return None
 
 
-class CaseListModel(PagedTableModel[CaseRow]):
+class CaseListModel(FilteredTableModel[CaseRow, CaseFilter]):
+    CONTEXT = CONTEXT
+
     def __init__(self, database: Database) -> None:
-        super().__init__(database, _headers(CASE_COLUMNS))
-        self.filter = CaseFilter()
+        super().__init__(database, CASE_COLUMNS, CaseFilter(), count=visit_lists.count_cases,
+                         page=visit_lists.case_rows)
 
-    def set_filter(self, flt: CaseFilter) -> None:
-        self.filter = flt
-        self.reload()
+    def cell(self, row: CaseRow, key: str) -> Any:
+        return {"student": row.student_name, "class": row.class_label, "school": row.school_name,
+                "status": row.status.label(), "reason": row.reason, "detected": _day(row.detected_on),
+                "attempts": row.attempts, "last_attempt": _day(row.last_attempt_on), "outcome": row.outcome}.get(key)
 
-    def count(self) -> int:
-        with self.database.read() as session:
-            return visit_lists.count_cases(session, self.filter)
-
-    def fetch(self, offset: int, limit: int) -> list[CaseRow]:
-        with self.database.read() as session:
-            return visit_lists.case_rows(session, self.filter, offset, limit)
-
-    def cell(self, row: CaseRow, column: int) -> Any:
-        return (row.student_name, row.class_label, row.school_name, row.status.label(), row.reason,
-                row.detected_on, row.attempts, row.last_attempt_on or "", row.outcome)[column]
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid() and index.column() == 6:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == 3 \
-                and self.rows[index.row()].status is CaseStatus.OPEN:
+    def extra(self, row: CaseRow, key: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and key == "status" and row.status is CaseStatus.OPEN:
             return QBrush(QColor("#b3261e"))  # nobody has gone to persuade yet
-        return super().data(index, role)
+        return None
 
 
 @dataclass(frozen=True)
@@ -193,93 +105,86 @@ class ClassKey:
     term: Term
 
 
-class ClassCheckModel(PagedTableModel[RosterCheckRow]):
+class ClassCheckModel(RowsTableModel[RosterCheckRow]):
     """A class's students for a return check: tick who came back, pick the reason for the others.
 
     The ticks and reasons are kept in the model until saved; rows whose student already has an open case
     (status dropped out) cannot be ticked as back, because the case records that return.
     """
 
+    CONTEXT = CONTEXT
     NAME, NUMBER, RETURNED, REASON, DETAIL, NOTE = range(6)
 
     def __init__(self, database: Database) -> None:
-        super().__init__(database, _headers(CHECK_COLUMNS))
+        super().__init__(CHECK_COLUMNS)
+        self.database = database
         self.key: ClassKey | None = None
         self.errors: dict[str, str] = {}  # student id -> message from the last save
 
     def set_class(self, key: ClassKey | None) -> None:
         self.key = key
         self.errors = {}
-        self.reload()
-
-    def count(self) -> int:
-        if self.key is None:
-            return 0
-        with self.database.read() as session:
-            return visit_lists.count_class_roster(session, self.key.school_id, self.key.grade, self.key.class_name)
-
-    def fetch(self, offset: int, limit: int) -> list[RosterCheckRow]:
-        if self.key is None:
-            return []
-        key = self.key
-        with self.database.read() as session:
-            return visit_lists.class_roster(session, key.school_id, key.grade, key.class_name,
-                                            checked_on=key.checked_on, term=key.term, offset=offset, limit=limit)
+        rows: list[RosterCheckRow] = []
+        if key is not None:
+            with self.database.read() as session:
+                total = visit_lists.count_class_roster(session, key.school_id, key.grade, key.class_name)
+                if total:
+                    rows = visit_lists.class_roster(session, key.school_id, key.grade, key.class_name,
+                                                    checked_on=key.checked_on, term=key.term, limit=total)
+        self.set_rows(rows)
 
     def row_id(self, row: RosterCheckRow) -> str:
         return row.student_id
 
-    def cell(self, row: RosterCheckRow, column: int) -> Any:
-        if column == self.NAME:
+    def cell(self, row: RosterCheckRow, key: str) -> Any:
+        if key == "student":
             return row.name
-        if column == self.NUMBER:
-            return row.student_number or ""
-        if column == self.RETURNED:
+        if key == "number":
+            return mask_student_number(row.student_number) if row.student_number else ""
+        if key == "returned":
             return None
-        if column == self.REASON:
+        if key == "reason":
             return row.reason.label() if row.reason else ""
-        if column == self.DETAIL:
+        if key == "detail":
             return row.detail
         notes = []
         if row.status is not StudentStatus.IN_SCHOOL:
             notes.append(row.status.label())
         if row.has_open_case:
-            notes.append(QCoreApplication.translate("RecordLists", "case open"))
-        return QCoreApplication.translate("RecordLists", ", ").join(notes)
+            notes.append(QCoreApplication.translate(CONTEXT, "case open"))
+        return QCoreApplication.translate(CONTEXT, ", ").join(notes)
 
     def _locked(self, row: RosterCheckRow) -> bool:
         return row.status is not StudentStatus.IN_SCHOOL
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if not index.isValid():
+        row = self.row(index.row()) if index.isValid() else None
+        if row is None:
             return Qt.ItemFlag.NoItemFlags
-        row = self.rows[index.row()]
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == self.RETURNED and not self._locked(row):
             return base | Qt.ItemFlag.ItemIsUserCheckable
         if index.column() in (self.REASON, self.DETAIL) and not row.returned:
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.CheckStateRole and index.column() == self.RETURNED:
+    def extra(self, row: RosterCheckRow, key: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.CheckStateRole and key == "returned":
             return Qt.CheckState.Checked if row.returned else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.EditRole and index.column() == self.REASON:
+        if role == Qt.ItemDataRole.EditRole and key == "reason":
             return row.reason.value if row.reason else ""
-        if role == Qt.ItemDataRole.EditRole and index.column() == self.DETAIL:
+        if role == Qt.ItemDataRole.EditRole and key == "detail":
             return row.detail
-        if role == Qt.ItemDataRole.ToolTipRole and row.student_id in self.errors:
-            return self.errors[row.student_id]
-        if role == Qt.ItemDataRole.BackgroundRole and row.student_id in self.errors:
-            return QBrush(QColor(255, 224, 224))
-        if role == Qt.ItemDataRole.ForegroundRole and row.student_id in self.errors:
-            return QBrush(QColor("#5f1410"))
-        return super().data(index, role)
+        if row.student_id in self.errors:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.errors[row.student_id]
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(255, 224, 224))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#5f1410"))
+        return None
 
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if not index.isValid() or not self.flags(index) & (Qt.ItemFlag.ItemIsUserCheckable
                                                            | Qt.ItemFlag.ItemIsEditable):
             return False
@@ -306,13 +211,10 @@ class ClassCheckModel(PagedTableModel[RosterCheckRow]):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.NOTE))
 
     def all_rows(self) -> list[RosterCheckRow]:
-        """Every row of the class (fetching the rest first), with the user's ticks and reasons."""
-        while self.canFetchMore():
-            self.fetchMore()
+        """Every row of the class, with the user's ticks and reasons."""
         return list(self.rows)
 
     def set_errors(self, errors: dict[str, str]) -> None:
         self.errors = dict(errors)
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.NOTE))
-

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from app.domain.codes import Sex, StudentStatus
 from app.domain.masking import mask_id_number, mask_student_number
 from app.services import listing
@@ -14,7 +12,7 @@ from app.services.listing import StudentFilter, StudentRow
 from app.store.db import Database
 from app.ui import theme
 from app.ui.i18n import QT_TRANSLATE_NOOP
-from app.ui.models.paged import Column, PagedTableModel
+from app.ui.models.paged import Column, FilteredTableModel
 from app.ui.qt import (
     QCoreApplication,
     Qt,
@@ -49,23 +47,13 @@ def flag_labels(row: StudentRow) -> list[str]:
     return [QCoreApplication.translate("Flags", FLAG_TITLES[key]) for key, on in shown.items() if on]
 
 
-class StudentTableModel(PagedTableModel[StudentRow]):
+class StudentTableModel(FilteredTableModel[StudentRow, StudentFilter]):
     def __init__(self, database: Database, flt: StudentFilter | None = None) -> None:
-        super().__init__(database, STUDENT_COLUMNS)
-        self.filter = flt or StudentFilter()
-
-    def set_filter(self, flt: StudentFilter) -> None:
-        self.filter = flt
-        self.reload()
+        super().__init__(database, STUDENT_COLUMNS, flt or StudentFilter(), count=listing.count_students,
+                         page=listing.student_page)
 
     def update_filter(self, **changes: Any) -> None:
         self.set_filter(replace(self.filter, **changes))
-
-    def count(self, session: Session) -> int:
-        return listing.count_students(session, self.filter)
-
-    def fetch(self, session: Session, offset: int, limit: int) -> list[StudentRow]:
-        return listing.student_page(session, self.filter, offset, limit)
 
     def cell(self, row: StudentRow, key: str) -> Any:
         if key == "name":

@@ -22,7 +22,7 @@ from app.store.db import Database
 from app.ui import ops, theme
 from app.ui.background import run_in_background
 from app.ui.i18n import QT_TRANSLATE_NOOP
-from app.ui.models.paged import AnyIndex, Column, PagedTableModel
+from app.ui.models.paged import Column, PagedTableModel
 from app.ui.pages import REGISTRY, PageContext, PageSpec
 from app.ui.pages.roster import configure_table, size_columns
 from app.ui.qt import (
@@ -75,6 +75,8 @@ def action_label(action: str) -> str:
 class AuditTableModel(PagedTableModel[AuditLine]):
     """The audit log, newest first, a page at a time; read-only."""
 
+    CONTEXT = CONTEXT
+
     def __init__(self, database: Database) -> None:
         super().__init__(database, AUDIT_COLUMNS)
         self.role = database.user.role if database.user is not None else None
@@ -108,15 +110,6 @@ class AuditTableModel(PagedTableModel[AuditLine]):
         text = DETAILS.get(row.detail or "")
         return QCoreApplication.translate(CONTEXT, text) if text else (row.detail or "")
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt's name)
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.columns)):
-            return QCoreApplication.translate(CONTEXT, self.columns[section].title)
-        return super().headerData(section, orientation, role)
-
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        return False  # the log is append-only: nothing shown here can be changed
 
 
 class RecoveryKeyDialog(QDialog):

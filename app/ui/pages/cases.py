@@ -365,8 +365,9 @@ class CasesPage(QWidget):
         self.table.resizeColumnsToContents()
 
     def _open_index(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_case(self.model.id_at(index.row()))
+        record_id = self.model.id_at(index.row()) if index.isValid() else None
+        if record_id:
+            self.open_case(record_id)
 
     def show_record(self, kind: str, record_id: str) -> None:
         if kind == "case":

@@ -18,7 +18,7 @@ from app.services.users import UserSummary
 from app.store.db import Database
 from app.ui import ops, theme
 from app.ui.i18n import QT_TRANSLATE_NOOP
-from app.ui.models.paged import AnyIndex, Column, PagedTableModel
+from app.ui.models.paged import Column, PagedTableModel
 from app.ui.pages import REGISTRY, PageContext, PageSpec
 from app.ui.pages.roster import configure_table, size_columns
 from app.ui.qt import (
@@ -52,6 +52,8 @@ USER_COLUMNS = (
 class UsersTableModel(PagedTableModel[UserSummary]):
     """The laptop's accounts, active ones first; read-only (changes go through the page's buttons)."""
 
+    CONTEXT = CONTEXT
+
     def __init__(self, database: Database) -> None:
         super().__init__(database, USER_COLUMNS)
 
@@ -84,15 +86,6 @@ class UsersTableModel(PagedTableModel[UserSummary]):
             return theme.muted_color()
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt's name)
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.columns)):
-            return QCoreApplication.translate(CONTEXT, self.columns[section].title)
-        return super().headerData(section, orientation, role)
-
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        return False
 
 
 class UsersPage(QWidget):

@@ -690,8 +690,9 @@ class VisitsPage(QWidget):
         self.table.resizeColumnsToContents()
 
     def _open_index(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_visit(self.model.id_at(index.row()))
+        record_id = self.model.id_at(index.row()) if index.isValid() else None
+        if record_id:
+            self.open_visit(record_id)
 
     def show_list(self) -> None:
         if self.stack.currentWidget() is self.form_page:
