@@ -78,7 +78,7 @@ def _reveal(args: argparse.Namespace, database: Database) -> bool:
     the district may ask for it."""
     if not getattr(args, "reveal", False):
         return False
-    from app.services.documents import reveal_allowed
+    from app.services.access import reveal_allowed
 
     if not reveal_allowed(database.user.role if database.user else None):
         raise UserError("只有学校管理员或区教育局账号可以打印完整的身份证号和电话号码（--reveal）。",

@@ -213,6 +213,24 @@ def require_may_edit_household(session: Session, household_id: str) -> None:
 
 
 # ----------------------------------------------------------------------------- reveals
+def reveal_allowed(role: UserRole | str | None) -> bool:
+    """Whether a user in ``role`` may print or export full ID, student and phone numbers and disability details
+    (``reveal``, ``--reveal``): school administrators and the district."""
+    return role is not None and UserRole(role) in ADMIN_ROLES
+
+
+def require_reveal(session: Session, reveal: bool, *, zh_action: str, en_action: str) -> None:
+    """PermissionDenied when ``reveal`` is asked for by a user who may not (:func:`reveal_allowed`); work no user
+    started may. ``zh_action``/``en_action`` say what was asked: "打印" / "print"."""
+    if not reveal:
+        return
+    user_id = session.info.get(oplog.USER_KEY)
+    user = session.get(User, user_id) if user_id else None
+    if user is not None and not reveal_allowed(user.role):
+        raise PermissionDenied(f"教师账号不能{zh_action}完整的身份证号和电话号码。",
+                               f"A teacher's account cannot {en_action} full ID and phone numbers.")
+
+
 def reveal_field(session: Session, user: SignedInUser, student_id: str, field: str) -> str:
     """The clear value of a masked field of a student (``id_number``, ``phone`` of the household,
     ``disability`` as type and grade codes), for one view; the reveal is audited. Empty text when the

@@ -4,7 +4,7 @@ The ``*_data`` functions read the records and return the plain data classes of :
 (re-exported here); the renderers in :mod:`app.documents` draw only that, so a document can print nothing it
 was not handed. ID, student and phone numbers and disability details are masked here (the rules of
 :mod:`app.domain.masking`) unless ``reveal`` is passed, and only a school administrator or the district may pass
-it (teachers never see full ID numbers).
+it (:func:`app.services.access.reveal_allowed`: teachers never see full ID numbers).
 
 The ``*_pdf`` functions are what the desktop app and the command line call: they return a
 :class:`RenderedDocument` (``.pdf`` bytes, page count, characters no font had) or write files, and each calls
@@ -60,14 +60,13 @@ from app.domain.codes import (
     ReturnMode,
     Sex,
     StudentStatus,
-    UserRole,
     VisitorRole,
     VisitStatus,
 )
-from app.domain.errors import NotFoundError, PermissionDenied, ValidationError
+from app.domain.errors import NotFoundError, ValidationError
 from app.domain.lifecycle import CaseStatus
 from app.domain.masking import mask_disability, mask_id_number, mask_phone, mask_student_number
-from app.services import cases, responsibility, roster, visits
+from app.services import access, cases, responsibility, roster, visits
 from app.services.campaigns import find_campaign
 from app.services.common import get
 from app.store import oplog
@@ -89,7 +88,7 @@ from app.store.models import (
 __all__ = [
     "CaseFileData", "ExemptionData", "RenderedDocument", "VillageListData", "VisitSheetData",
     "blank_pdf", "blank_sheet_data", "campaign_pdfs", "campaign_visit_ids", "case_file_data", "case_pdf",
-    "exemption_data", "exemption_pdf", "record_print", "reveal_allowed", "sheet_number", "village_list_data",
+    "exemption_data", "exemption_pdf", "record_print", "sheet_number", "village_list_data",
     "village_pdf", "visit_pdf", "visit_sheet_data",
 ]
 
@@ -113,22 +112,8 @@ def record_print(session: Session, *, document: str, record_ids: Sequence[str], 
 
 
 # ----------------------------------------------------------------------------- shared pieces
-def reveal_allowed(role: UserRole | str | None) -> bool:
-    """Whether a user in ``role`` may print full ID and phone numbers and disability details (school administrators
-    and the district)."""
-    if role is None:
-        return False
-    return UserRole(role) in (UserRole.SCHOOL_ADMIN, UserRole.DISTRICT)
-
-
 def _check_reveal(session: Session, reveal: bool) -> None:
-    if not reveal:
-        return
-    user_id = session.info.get(oplog.USER_KEY)
-    user = session.get(User, user_id) if user_id else None
-    if user is not None and not reveal_allowed(user.role):
-        raise PermissionDenied("教师账号不能打印完整的身份证号和电话号码。",
-                               "A teacher's account cannot print full ID and phone numbers.")
+    access.require_reveal(session, reveal, zh_action="打印", en_action="print")
 
 
 def sheet_number(kind: str, record_id: str) -> str:

@@ -39,12 +39,11 @@ from app.domain.codes import (
     VisitPurpose,
     VisitStatus,
 )
-from app.domain.errors import NotFoundError, PermissionDenied, ValidationError
+from app.domain.errors import NotFoundError, ValidationError
 from app.domain.i18n import resolve_language
 from app.domain.lifecycle import CaseStatus, is_open_case
 from app.domain.masking import mask_id_number, mask_phone
 from app.services.common import case_is_open
-from app.store import oplog
 from app.store.models import (
     Campaign,
     DropoutCase,
@@ -57,7 +56,6 @@ from app.store.models import (
     School,
     Student,
     Township,
-    User,
     Village,
     Visit,
 )
@@ -190,19 +188,6 @@ def _label(table: type[Code], value: str | None, lang: str) -> str:
         return table(value).label(lang)
     except ValueError:
         return value
-
-
-def _check_reveal(session: Session, reveal: bool) -> None:
-    if not reveal:
-        return
-    user_id = session.info.get(oplog.USER_KEY)
-    user = session.get(User, user_id) if user_id else None
-    # Imported here: app.services.documents loads reportlab, which the reports page does not need to open.
-    from app.services.documents import reveal_allowed
-
-    if user is not None and not reveal_allowed(user.role):
-        raise PermissionDenied("教师账号不能导出完整的身份证号和电话号码。",
-                               "A teacher's account cannot export full ID and phone numbers.")
 
 
 def _scope_schools(session: Session, school_id: str | None, township_id: str | None) -> dict[str, str]:
@@ -474,7 +459,7 @@ def export_ledger(session: Session, kind: LedgerKind | str, path: Path | str, *,
     """Write one ledger as .xlsx; an empty ledger is still written, with its header and a line saying so."""
     from openpyxl import Workbook
 
-    from app.services.access import require_admin_session
+    from app.services.access import require_admin_session, require_reveal
     from app.services.reports import save_workbook
 
     require_admin_session(session, zh="导出台账", en="export ledgers")
@@ -483,7 +468,7 @@ def export_ledger(session: Session, kind: LedgerKind | str, path: Path | str, *,
     if path.suffix.lower() != ".xlsx":
         raise ValidationError(f"台账文件应以 .xlsx 结尾：{path.name}",
                               f"The ledger file must end in .xlsx: {path.name}", field="out")
-    _check_reveal(session, reveal)
+    require_reveal(session, reveal, zh_action="导出", en_action="export")
     lang = resolve_language(lang)
     on = on or date.today()
     if village_id and session.get(Village, village_id) is None:

@@ -11,7 +11,7 @@ from app.documents import write_pdf
 from app.domain.codes import UserRole
 from app.domain.errors import NotFoundError, PermissionDenied
 from app.domain.masking import mask_id_number
-from app.services import documents, users, visits
+from app.services import access, documents, users, visits
 from app.store import oplog
 from app.store.db import Database, open_folder
 from tests.conftest import PASSWORD, TODAY
@@ -58,7 +58,7 @@ def test_a_teacher_cannot_reveal(database: Database, family: Family) -> None:
             assert documents.visit_pdf(session, family.visit_id).pages == 1
     finally:
         teacher.close()
-    assert documents.reveal_allowed("school_admin") and not documents.reveal_allowed("teacher")
+    assert access.reveal_allowed("school_admin") and not access.reveal_allowed("teacher")
 
 
 def test_long_text_continues_on_the_next_page_and_nothing_is_cut(database: Database, family: Family,
