@@ -74,9 +74,9 @@ def resolve_scope(store: ServerStore, data_dir: Path, school: str | None, *, dis
     if not school:
         raise SyncError("请指定学校（--school 学校编号、标识码或名称）或 --district。",
                         "Give a school (--school id, code or name) or --district.")
-    from sync.server.materialised import Materialised
+    from sync.server.records import open_records
 
-    records = Materialised(store, data_dir / CACHE_DIR)
+    records = open_records(store, data_dir / CACHE_DIR)
     try:
         records.refresh()
         with records.session() as session:

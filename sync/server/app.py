@@ -33,6 +33,7 @@ from sync import crypto
 from sync.errors import BundleError
 from sync.server.dashboard import PART_NAMES, Figures, compute, dashboard_page, login_page
 from sync.server.materialised import Materialised
+from sync.server.records import PgRecords, open_records
 from sync.server.store import MIN_CLIENT_SCHEMA, Device, ServerError, ServerStore, default_url
 
 log = logging.getLogger("jiafang.server")
@@ -191,14 +192,14 @@ def create_app(store: ServerStore, *, cache_dir: Path, max_body: int = MAX_BODY,
     api = FastAPI(title="Jiafang sync server", version=__version__,
                   description="Sync API of 家访通 Jiafang: enrollment, push and pull of signed, encrypted change "
                               "bundles scoped per school, photos, conflicts; and the bureau's dashboard at /.")
-    materialised: dict[str, Materialised] = {}
+    materialised: dict[str, PgRecords | Materialised] = {}
     opening = threading.Lock()
 
-    def records() -> Materialised:
-        # Opened on first use: a server that never shows the dashboard never builds the copy.
+    def records() -> PgRecords | Materialised:
+        # Opened on first use: a server on SQLite that never shows the dashboard never builds its copy.
         with opening:
             if "m" not in materialised:
-                materialised["m"] = Materialised(store, cache_dir)
+                materialised["m"] = open_records(store, cache_dir)
         found = materialised["m"]
         found.refresh()
         return found

@@ -1,12 +1,11 @@
-"""The server's own materialised copy of the records, for the dashboard and the conflict list.
+"""The embedded server's materialised copy of the records (SQLite), for the dashboard and the conflict list.
 
-Why a SQLite copy and not tables in PostgreSQL: the op log's merge (:mod:`app.store.oplog`) writes through raw
-SQLite DB-API cursors (``?`` placeholders, ``lastrowid``, SQLite upserts), which psycopg does not speak.
-Rather than a second merge written for PostgreSQL (two merges would sooner or later disagree), the server
-applies the ops from its ``ops`` table into an encrypted SQLite file with exactly the code every laptop
-uses, so the dashboard's figures are the figures the laptops compute. The copy is a cache: it catches up
-from the server cursor on demand and can be deleted at any time (it is rebuilt from the ops). Each server
-process keeps its own file, so the processes stay stateless towards one another.
+On SQLite (one school's embedded server, one process) the server applies the ops from its ``ops`` table into
+an encrypted SQLite file with exactly the code every laptop uses (:func:`app.store.oplog.apply_remote`), so the
+dashboard's figures are the figures the laptops compute. The copy is a cache: it catches up from the server
+cursor on demand and can be deleted at any time (it is rebuilt from the ops). On PostgreSQL the records live
+in the database instead, written by every push with the same merge (:mod:`sync.server.records`), so that
+several server processes share them; :func:`sync.server.records.open_records` chooses.
 
 Foreign keys are off in the copy: the server may hold a visit whose student was made on a laptop that only
 syncs through a folder; the figures then count what arrived, and nothing is refused.
@@ -162,6 +161,13 @@ class Materialised:
             yield session
         finally:
             session.close()
+
+    def export_json(self, out: Any) -> int:
+        """The records as ``jiafang export json`` prints a laptop's."""
+        from app.services.exchange import export_json
+
+        with self.session() as session:
+            return export_json(session, out)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -8,12 +8,16 @@ Durability and order: a push is one transaction, committed before the answer. On
 transaction-scoped advisory lock before they insert, so cursors are handed out and committed in the same
 order: a device that has pulled up to cursor C can never later find a smaller cursor committed (which
 would be skipped forever). On SQLite, ``BEGIN IMMEDIATE`` gives the same guarantee.
+
+On PostgreSQL the push also writes the materialised records it changes (:mod:`sync.server.records`) in the
+same transaction, so every server process over the database reads the same records and none keeps state.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,7 +38,7 @@ from app.store.oplog import OpRecord
 from sync import bundle as bundles
 from sync import crypto
 from sync.errors import BundleError, SyncError
-from sync.server import schema
+from sync.server import records, schema
 from sync.server.migrations import migrate
 from sync.server.scope import (
     EVERYONE,
@@ -49,6 +53,7 @@ from sync.server.scope import (
 )
 
 SERVER_DB_FILE = "jiafang-server.db"
+log = logging.getLogger("jiafang.server")
 #: Clients older than this schema are refused (their synced tables differ); raise it when a migration
 #: changes a synced table. Clients newer than the server are refused too (the server could not read them).
 MIN_CLIENT_SCHEMA = 3
@@ -183,11 +188,16 @@ class ServerStore:
         self.url = url
         self.engine = make_engine(url)
         self.postgres = self.engine.dialect.name == "postgresql"
+        #: The one choice by backend of where the materialised records live: on PostgreSQL in the database,
+        #: written by every push (:mod:`sync.server.records`), so server processes share them and hold no
+        #: state; on SQLite in each process's own cache of the ops (:mod:`sync.server.materialised`).
+        self.records_in_database = self.postgres
         self._deployment: tuple[str, bytes] | None = None
 
     # ------------------------------------------------------------------ setup
     def setup(self, *, deployment: tuple[str, bytes] | None = None) -> None:
-        """Migrate, and create the deployment (or adopt ``deployment``: id and content key) if there is none."""
+        """Migrate, and create the deployment (or adopt ``deployment``: id and content key) if there is none; on
+        PostgreSQL, create the records schema and build in it what the ops hold and the records do not yet."""
         migrate(self.engine)
         with self.write() as conn:
             held = self._read_deployment(conn)
@@ -195,11 +205,39 @@ class ServerStore:
                 if deployment is not None and deployment[0] != held[0]:
                     raise SyncError("服务器已经属于另一个部署，不能再加入这个同步文件夹。",
                                     "The server already belongs to another deployment; it cannot adopt this share.")
-                return
-            deployment_id, key = deployment or (uuid7(), crypto.new_key())
-            conn.execute(schema.meta.insert(), [{"key": "deployment_id", "value": deployment_id},
-                                                {"key": "content_key", "value": crypto.b64(key)},
-                                                {"key": "created_at", "value": now_text()}])
+            else:
+                deployment_id, key = deployment or (uuid7(), crypto.new_key())
+                conn.execute(schema.meta.insert(), [{"key": "deployment_id", "value": deployment_id},
+                                                    {"key": "content_key", "value": crypto.b64(key)},
+                                                    {"key": "created_at", "value": now_text()}])
+        if self.records_in_database:
+            with self.write() as conn:
+                self._lock_pushes(conn)
+                records.prepare(conn)
+            self.build_records()
+
+    def build_records(self) -> int:
+        """Materialise in PostgreSQL the ops no push has (an existing deployment's history, or ops stored by
+        an older server process): in batches, each its own transaction under the push lock, keyed by the
+        stored cursor, so the work resumes after a kill and two processes starting at once share it. Returns
+        the ops covered; costs one read when the records are complete."""
+        done = 0
+        while True:
+            with self.read() as conn:
+                if records.built_cursor(conn) >= self._cursor(conn):
+                    return done
+            with self.write() as conn:
+                self._lock_pushes(conn)
+                batch = records.build_batch(conn)
+            if not batch:
+                return done
+            done += batch
+            log.info("records in PostgreSQL: %d ops materialised", done)
+            _fault("records-batch")
+
+    def _lock_pushes(self, conn: Connection) -> None:
+        if self.postgres:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PUSH_LOCK})
 
     def _read_deployment(self, conn: Connection) -> tuple[str, bytes] | None:
         found = dict(conn.execute(select(schema.meta.c.key, schema.meta.c.value).where(
@@ -446,8 +484,7 @@ class ServerStore:
                                 max_schema=SCHEMA_VERSION)
         ops = opened.ops
         with self.write() as conn:
-            if self.postgres:
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PUSH_LOCK})
+            self._lock_pushes(conn)
             held = {r.seq: r for r in conn.execute(select(schema.ops).where(
                 schema.ops.c.device_id == device.id, schema.ops.c.seq.between(opened.seq_from, opened.seq_to)))}
             new_ops: list[OpRecord] = []
@@ -463,6 +500,7 @@ class ServerStore:
             if not new_ops:
                 return PushOutcome(0, len(ops), self._cursor(conn))
             plan = self._plan(conn, device, new_ops)
+            before = self._cursor(conn)
             self._bulk(conn, "ops", _OPS_COLUMNS, [
                 (op.device_id, op.seq, op.hlc, op.tbl, op.row_id, op.scope, op.user_id, _dumps(op.data),
                  None if op.prev is None else _dumps(op.prev)) for op in new_ops])
@@ -475,6 +513,10 @@ class ServerStore:
                 first[row_id] = min(cursor, first.get(row_id, cursor))
                 last = max(last, cursor)
             self._apply_plan(conn, plan, first, last)
+            if self.records_in_database:
+                # The records change in the same transaction as the ops: a push is all there, or not at all.
+                records.materialise_push(conn, new_ops, plan.new_rows)
+                records.set_cursor(conn, last, when_at=before)
             _fault("push-before-commit")
         return PushOutcome(len(new_ops), len(ops) - len(new_ops), last)
 
@@ -785,9 +827,7 @@ def _is_sha(value: str) -> bool:
     return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
-def _record(r: Any) -> OpRecord:
-    return OpRecord(r.device_id, int(r.seq), int(r.hlc), r.tbl, r.row_id, r.scope, json.loads(r.data),
-                    None if r.prev is None else json.loads(r.prev), r.user_id)
+_record = records.op_from_row
 
 
 def _same(row: Any, op: OpRecord) -> bool:

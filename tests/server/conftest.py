@@ -59,6 +59,7 @@ def _reset_pg(url: str) -> None:
         names = [r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))]
         if names:
             conn.execute(text(f"DROP TABLE {', '.join(names)} CASCADE"))
+        conn.execute(text("DROP SCHEMA IF EXISTS records CASCADE"))  # the materialised records (records.py)
     engine.dispose()
 
 

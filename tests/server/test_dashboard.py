@@ -119,7 +119,7 @@ def test_the_dashboard_counts_open_cases_and_warnings_as_the_laptops_do(live: Li
     from app.services.overview import overview
     from app.services.warnings import find_warnings
     from app.store.models import DropoutCase
-    from sync.server.materialised import Materialised
+    from sync.server.records import open_records
 
     bureau = laptops("bureau")
     today = date.today()
@@ -130,7 +130,7 @@ def test_the_dashboard_counts_open_cases_and_warnings_as_the_laptops_do(live: Li
         laptop_open = overview(session).open_cases
         laptop_warnings = len(find_warnings(session, today=today))
     assert by_status.get(CaseStatus.RESOLVED.value) and by_status.get(CaseStatus.CLOSED.value), by_status
-    copy = Materialised(live.store, tmp_path / "copy")
+    copy = open_records(live.store, tmp_path / "copy")
     try:
         copy.refresh()
         with copy.session() as session:

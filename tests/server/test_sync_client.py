@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.codes import Sex
-from app.services.exchange import export_json
 from app.services.roster import add_student, edit_student
 from app.services.visits import add_attachment, finalize_visit, save_draft, start_visit
 from app.store.db import Database, open_folder
@@ -24,7 +23,7 @@ from app.store.models import DISTRICT_SCOPE, Blob, Op, Student, Visit
 from sync.engine import pending_changes, sync_folder
 from sync.errors import SyncError
 from sync.http_client import ServerRefused, Transport, sync_server
-from sync.server.materialised import Materialised
+from sync.server.records import open_records
 from sync.server.store import Device, ServerStore
 from tests.conftest import PASSWORD, TODAY
 from tests.server.conftest import District, Live, dump, seed_district
@@ -35,12 +34,11 @@ PURPOSE = "screening"
 
 def server_dump(live: Live, cache: Path, *, scope: str | None = None) -> str:
     """The server's own materialised records as `export json` prints them (only what ``scope`` sees)."""
-    records = Materialised(live.store, cache)
+    records = open_records(live.store, cache)
     try:
         records.refresh()
         out = io.StringIO()
-        with records.session() as session:
-            export_json(session, out)
+        records.export_json(out)
     finally:
         records.close()
     if scope is None:

@@ -26,7 +26,7 @@ from sync import crypto
 from sync.http_client import ServerRefused, sync_server
 from sync.server import scope as server_scope
 from sync.server.dashboard import Figures, compute
-from sync.server.materialised import Materialised
+from sync.server.records import open_records
 from tests.conftest import PASSWORD, TODAY
 from tests.server.conftest import District, Live
 from tests.server.test_scope import Laptop, district, enrolled, next_seq, pulled_rows, push_ops
@@ -42,7 +42,7 @@ def _hlc() -> int:
 
 def _figures(live: Live, tmp_path: Path, school_id: str | None) -> Figures:
     """The dashboard's figures, computed by the dashboard's own code over the server's copy."""
-    copy = Materialised(live.store, tmp_path / "dashboard-copy")
+    copy = open_records(live.store, tmp_path / "dashboard-copy")
     try:
         copy.refresh()
         with copy.session() as session:
