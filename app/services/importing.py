@@ -65,7 +65,7 @@ from app.domain.errors import DomainError, ValidationError
 from app.domain.i18n import resolve_language
 from app.domain.identity import IdInfo, parse_id_number, parse_student_number
 from app.services import roster
-from app.services.importing_rows import KeyIndex, Spill, key_code, key_text, uuid_code
+from app.services.importing_rows import KeyIndex, Spill, key_code, key_text, pickle_compactly, uuid_code
 from app.services.roster import HouseholdInput, MemberInput, RowError, StudentInput
 from app.services.spreadsheets import (
     COLUMN_BY_KEY,
@@ -204,6 +204,9 @@ class StudentToChange:
         separator = "；" if resolve_language(lang) == "zh" else "; "
         return separator.join(f"{d.column} {_shown_value(d.field, d.before, lang)} → "
                               f"{_shown_value(d.field, d.after, lang)}" for d in self.diffs)
+
+
+pickle_compactly(FieldChange, RowNote, Guardian, StudentToAdd, HouseholdChange, StudentToChange)
 
 
 @dataclass

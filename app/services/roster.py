@@ -138,7 +138,7 @@ class MemberInput:
     is_guardian: bool = False
 
 
-def _member_values(inp: MemberInput, scope: str) -> dict[str, Any]:
+def validate_member(inp: MemberInput, scope: str) -> dict[str, Any]:
     return {
         "scope": scope, "household_id": inp.household_id, "name": normalize_name(inp.name),
         "relation": optional_text(inp.relation, "relation", "与学生关系", "Relation", max_length=20),
@@ -159,7 +159,7 @@ def add_members(session: Session, inputs: Sequence[MemberInput]) -> list[str]:
             errors.append(RowError(index, "household_id", "找不到所填的家庭。", "The household was not found."))
             continue
         try:
-            rows.append(_member_values(inp, scopes[inp.household_id]))
+            rows.append(validate_member(inp, scopes[inp.household_id]))
         except DomainError as exc:
             errors.append(RowError(index, exc.field, exc.zh, exc.en))
     if errors:
@@ -170,7 +170,7 @@ def add_members(session: Session, inputs: Sequence[MemberInput]) -> list[str]:
 def add_member(session: Session, inp: MemberInput, *, row_id: str | None = None) -> HouseholdMember:
     require_may_edit_household(session, inp.household_id)
     household = get(session, Household, inp.household_id)
-    return oplog.create(session, HouseholdMember, _member_values(inp, household.scope), row_id=row_id)
+    return oplog.create(session, HouseholdMember, validate_member(inp, household.scope), row_id=row_id)
 
 
 def edit_member(session: Session, member_id: str, **changes: Any) -> list[str]:
@@ -179,7 +179,7 @@ def edit_member(session: Session, member_id: str, **changes: Any) -> list[str]:
     member = get(session, HouseholdMember, member_id)
     require_may_edit_household(session, member.household_id)
     current = MemberInput(**{f.name: getattr(member, f.name) for f in fields(MemberInput)})
-    values = _member_values(replace(current, **changes), get(session, Household, current.household_id).scope)
+    values = validate_member(replace(current, **changes), get(session, Household, current.household_id).scope)
     return oplog.update(session, member, {k: v for k, v in values.items() if k in changes})
 
 

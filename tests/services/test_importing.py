@@ -774,3 +774,25 @@ def test_file_changed_while_read_is_refused(database: Database, schools: dict[st
 
     with pytest.raises(importing.RosterFileChanged, match="读取过程中"):
         plan(database, path, progress=touch)
+
+
+def test_spilled_rows_come_back_equal() -> None:
+    """The plan's records are pickled by their constructor arguments (pickle_compactly): every field, nested
+    records and defaults included, comes back from an encrypted frame as it went in."""
+    from datetime import date
+
+    guardian = importing.Guardian("韦大山", "父亲", "13800000000")
+    adds = [importing.StudentToAdd(row, roster.StudentInput(name="韦小山", sex="1", birth_date=date(2016, 3, 1),
+                                                            school_id="s1", grade=4, class_name="2班"),
+                                   roster.HouseholdInput(scope="s1", head_name="韦大山", hardship=["registered_poor"]),
+                                   guardian if row % 2 else None) for row in range(3, 8)]
+    change = importing.StudentToChange(9, "st1", "黄一", {"grade": 5},
+                                       (importing.FieldChange("grade", "年级", 4, 5),),
+                                       importing.HouseholdChange("h1", fields={"phone": "13900000000"},
+                                                                 new_guardian=guardian, no_longer_guardian=("m1",)))
+    note = importing.RowNote(9, "学校", "学校不同", "The school differs")
+    spill: importing_rows.Spill[object] = importing_rows.Spill(frame=2)
+    for record in [*adds, change, note]:
+        spill.append(record)
+    assert list(spill) == [*adds, change, note]
+    assert list(spill) == [*adds, change, note]  # a spill is read as often as needed

@@ -31,6 +31,7 @@ from tests.conftest import TODAY, make_student_input
 # session must be exercised below, so a new service cannot slip past this test.
 READ_ONLY = {
     "get", "as_date", "require_text", "optional_text", "members_of", "validate_student", "validate_household",
+    "validate_member",
     "student_input",
     "student_dict", "changes_of", "coverage", "find_campaign", "campaign_on", "visits_of", "attachments_of",
     "active_flag", "open_case_of", "attempts_of", "follow_ups_of", "iter_records", "export_json", "check_store",
