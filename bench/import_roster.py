@@ -165,6 +165,7 @@ def child(mode: str, path: str, data_dir: str, results: Any, newer: str | None =
         figures.update(added=result.added, rejected=plan.counts.rejected, plan_s=planned - started,
                        apply_s=applied - planned, commit_s=time.perf_counter() - applied)
     figures["seconds"] = time.perf_counter() - started
+    import_peak = peak_mb()  # before the floor, which holds every written row in memory
     if before is not None:
         figures["floor_s"] = _floor(database, before)
     if mode == "reimport" and newer is not None:
@@ -175,7 +176,7 @@ def child(mode: str, path: str, data_dir: str, results: Any, newer: str | None =
         figures.update(reimport_s=time.perf_counter() - again, changed=result.changed,
                        unchanged=result.unchanged)
     database.close()
-    figures.update(rss_before_mb=rss_before, peak_rss_mb=peak_mb())
+    figures.update(rss_before_mb=rss_before, peak_rss_mb=import_peak if mode == "import" else peak_mb())
     results.put(figures)
 
 
