@@ -92,6 +92,9 @@ def _column_type(column: Any) -> Any:
     raise TypeError(f"no PostgreSQL type for {column.table.name}.{column.name} ({kind!r})")
 
 
+_PLACES = frozenset({"township", "village", "hamlet", "school"})
+
+
 def _records_metadata() -> MetaData:
     meta = MetaData(schema=SCHEMA)
     for name, model in MODEL_BY_TABLE.items():
@@ -99,9 +102,11 @@ def _records_metadata() -> MetaData:
         columns = [Column(c.name, _column_type(c), primary_key=c.primary_key, nullable=not c.primary_key)
                    for c in source.columns]
         table = Table(name, meta, *columns)
-        # What the dashboard and the warning rules join and filter on: the models' foreign keys and indexed
-        # columns, and every school_id (the per-school counts).
-        indexed = sorted({c.name for c in source.columns if c.foreign_keys or c.index or c.name == "school_id"})
+        # What the dashboard and the warning rules filter and join on: every school_id (the per-school counts)
+        # and the references to a parent record (a student's visits, a case's attempts); not the references
+        # to places, which no figure looks up (each index costs every push).
+        indexed = sorted({c.name for c in source.columns if c.name == "school_id" or any(
+            fk.column.table.name not in _PLACES for fk in c.foreign_keys)})
         for column_name in indexed:
             Index(f"ix_{name}_{column_name}", table.c[column_name])
     conflict: Any = Conflict.__table__
@@ -114,9 +119,12 @@ def _records_metadata() -> MetaData:
 records_meta = _records_metadata()
 state = records_meta.tables[f"{SCHEMA}.records_state"]
 _dialect = postgresql.dialect()
+#: What the tables look like (columns, types, keys, indexes): records built with another shape are rebuilt.
 SHAPE = hashlib.sha256(json.dumps(sorted(
-    (t.name, c.name, str(c.type.compile(dialect=_dialect)), bool(c.primary_key))
-    for t in records_meta.tables.values() for c in t.columns)).encode()).hexdigest()[:16]
+    [(t.name, c.name, str(c.type.compile(dialect=_dialect)), bool(c.primary_key))
+     for t in records_meta.tables.values() for c in t.columns] +
+    [(t.name, str(i.name), "index", False) for t in records_meta.tables.values() for i in t.indexes]
+)).encode()).hexdigest()[:16]
 
 
 def _quoted(table: str) -> str:
@@ -190,14 +198,17 @@ def row_ops(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str
     return found
 
 
-def materialise(conn: Connection, groups: Mapping[tuple[str, str], Sequence[OpRecord]]) -> int:
+def materialise(conn: Connection, groups: Mapping[tuple[str, str], Sequence[OpRecord]],
+                checked: frozenset[tuple[str, int]] = frozenset()) -> int:
     """Resolve each row from its ops and store it, with its conflicts, in the caller's transaction.
-    ``groups`` must hold every op of each row. Returns the rows written."""
+    ``groups`` must hold every op of each row; ``checked`` names ops whose values the push has just checked
+    (the check is a third of the work). Returns the rows written."""
     states: dict[str, list[RowState]] = defaultdict(list)
     for (table, row_id), ops in groups.items():
         if table not in CODECS:
             continue
-        usable = [op for op in ops if _usable(op)]
+        usable = [op for op in ops if ((op.device_id, op.seq) in checked and not (
+            op.tbl in oplog.APPEND_ONLY and op.prev is not None)) or _usable(op)]
         resolved = resolve_row(table, row_id, usable) if usable else None
         if resolved is not None:
             states[table].append(resolved)
@@ -285,7 +296,7 @@ def materialise_push(conn: Connection, new_ops: Sequence[OpRecord], new_rows: se
             groups[(op.tbl, op.row_id)].append(op)
     known = {(op.tbl, op.row_id) for op in new_ops if op.row_id not in new_rows}
     groups.update(row_ops(conn, known))
-    return materialise(conn, groups)
+    return materialise(conn, groups, frozenset((op.device_id, op.seq) for op in new_ops))
 
 
 def build_batch(conn: Connection, limit: int | None = None) -> int:
