@@ -20,17 +20,26 @@ SQLite) about a hundred times, each copy a school of its own: every UUID of the 
 id, the device and user ids) is replaced by one derived from it and the copy's number (the time prefix and
 the UUIDv7 shape kept), cursors continue the server's own, and a grant's ``entered`` follows its op's cursor.
 So the history is valid ops spread over about 110 schools, and a school's laptop sees only its part (and every
-school's row, which is reference data). Tables the benchmark does not know (added by a later migration) are
-copied the same way, row by row, and named on stderr. The server is stopped while the history goes in, then
-``VACUUM (ANALYZE)`` runs, as autovacuum would have long before on a server that grew to that size.
+school's row, which is reference data). Other tables of the server's schema holding template rows (added by
+a later migration) are copied the same way, row by row, and named on stderr. The materialised records the
+server keeps in PostgreSQL (their own schema, ``records``) are not written by the benchmark: the server builds
+them from the ops it has not materialised when it starts (``server_start_after_fill_s``), with its own merge.
+The server is stopped while the history goes in, then ``VACUUM (ANALYZE)`` runs, as autovacuum would have long
+before on a server that grew to that size.
 
-After the history: the school laptops catch up by a real sync (timed, shown as ``catch_up_s``: it reads past a
-million new ops none of which they may see); the district laptop's pull cursor is moved to the server's newest
-cursor instead of applying a million ops into its own database, since what is measured is the server's cost.
-(The laptop's own cost with a big database is bench.sync_apply's no-op figure.)
+Both sizes in the same run, under the same load: two deployments are built alike to the baseline (two
+databases, two ``jiafang serve`` processes, each with its own laptops), one of them is grown to the history,
+and then rounds run on each in turn, the order swapped every round; each figure is the median of its rounds.
+After the history the grown deployment's school laptops catch up by a real sync (timed, shown as
+``catch_up_s``: it reads past a million new ops none of which they may see but the copies' school rows); its
+district laptop's pull cursor is moved to the server's newest cursor instead of applying a million ops into
+its own database, since what is measured is the server's cost (the laptop's own cost with a big database is
+bench.sync_apply's no-op figure). Last, the history is shown to be valid: a new laptop of one copied school,
+enrolled with ``serve code``, pulls its part and holds exactly the template school's records under the copy's
+ids.
 
 Run: python -m bench.server_scale [--history N] [--baseline N] [--repeat R] [--backend postgres|sqlite|both]
-     [--quick]
+     [--quick] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -550,95 +559,151 @@ def one_round(f: Fleet, url: str) -> dict[str, float]:
     return t
 
 
-def measure(f: Fleet, url: str, repeat: int) -> dict[str, float]:
-    one_round(f, url)  # warm-up: connections, caches, the server's first requests
-    rounds = [one_round(f, url) for _ in range(repeat)]
-    return {name: statistics.median(r[name] for r in rounds) for name in FIGURES}
+@dataclass
+class Deployment:
+    """One server database with its ``jiafang serve`` and its laptops, built to the baseline size."""
+
+    base: Path
+    db_url: str
+    pg_name: str | None
+    server_dir: Path
+    server: ServeProcess | None = None
+    fleet: Fleet | None = None
+    template_laptop: Laptop | None = None
+    school_t: str = ""
+    devices: tuple[str, str] = ("", "")
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return self.server.url
+
+    def restart(self, timeout: float = 120) -> float:
+        """A fresh server process (the seconds it took to answer), then fresh planner statistics."""
+        if self.server is not None:
+            self.server.stop()
+        self.server = ServeProcess(self.db_url, self.server_dir, timeout=timeout)
+        analyze(self.db_url)
+        return self.server.start_s
+
+    def close(self, *, keep: bool) -> None:
+        if self.server is not None:
+            self.server.stop()
+        laptops = [] if self.fleet is None else [self.fleet.district, self.fleet.a1, self.fleet.a2]
+        for laptop in [*laptops, *([self.template_laptop] if self.template_laptop else [])]:
+            laptop.database.close()
+        if keep:
+            print(f"kept: {self.base} and {self.db_url}", file=sys.stderr)
+        else:
+            drop_database(self.pg_name)
+
+
+def build(backend: str, base: Path, baseline: int) -> Deployment:
+    """A deployment of about ``baseline`` ops: the district's schools, school A's two laptops and records, and
+    the template school T's records (what the history copies)."""
+
+    base.mkdir(parents=True, exist_ok=True)
+    db_url, pg_name = create_database(backend, base)
+    d = Deployment(base, db_url, pg_name, base / "server")
+    try:
+        _build(d, baseline)
+    except BaseException:
+        d.close(keep=False)
+        raise
+    return d
+
+
+def _build(d: Deployment, baseline: int) -> None:
+    from app.domain.codes import SchoolType
+    from app.services import places
+    from app.store.models import DeviceState
+
+    base, db_url = d.base, d.db_url
+    serve_init(d.server_dir, db_url)
+    d.restart()
+    district = new_laptop(base, "district", 0)
+    with district.database.write() as session:
+        school_a = places.add_school(session, name="石埠第一小学", school_type=SchoolType.PRIMARY).id
+        d.school_t = places.add_school(session, name="样板小学", school_type=SchoolType.PRIMARY).id
+        township = places.add_township(session, code="450107001", name="石埠街道").id
+        village = places.add_village(session, township_id=township, name="石埠村").id
+    district.sync(d.url, code=enrollment_code(d.server_dir, db_url))
+    codes = [enrollment_code(d.server_dir, db_url, school) for school in (school_a, school_a, d.school_t)]
+    a1, a2 = new_laptop(base, "school-a-1", 500_000), new_laptop(base, "school-a-2", 1_000_000)
+    d.fleet = Fleet(district, a1, a2, school_a, village)
+    a1.sync(d.url, code=codes[0])
+    students = add_roster(a1.database, school_a, max(20, baseline // 30), a1.numbers)
+    add_visits(a1.database, students[: len(students) // 2])
+    a1.sync(d.url)
+    a2.sync(d.url, code=codes[1])
+    t = d.template_laptop = new_laptop(base, "template", 1_500_000)
+    t.sync(d.url, code=codes[2])
+    pairs = max(10, (baseline - server_ops(db_url)[0]) // 3)
+    students = add_roster(t.database, d.school_t, pairs, t.numbers)
+    add_visits(t.database, students[: pairs // 2])
+    t.sync(d.url)
+    district.sync(d.url)
+    with t.database.read() as session, district.database.read() as other:
+        d.devices = (session.get(DeviceState, 1).device_id,  # type: ignore[union-attr]
+                     other.get(DeviceState, 1).device_id)  # type: ignore[union-attr]
+
+
+def grow(d: Deployment, history: int, figures: dict[str, float]) -> tuple[Template, int]:
+    """Fill ``d`` up to about ``history`` ops with copies of its template school; (template, copies)."""
+    assert d.fleet is not None and d.server is not None
+    d.server.stop()
+    template = read_template(d.db_url, d.devices, d.school_t)
+    held, _ = server_ops(d.db_url)
+    copies = max(1, round((history - held) / len(template.ops)))
+    figures.update({f"history_{k}": v for k, v in fill_history(d.db_url, template, copies).items()})
+    # A server that materialises the records in its database builds them from the new ops as it starts.
+    figures["server_start_after_fill_s"] = d.restart(timeout=7200)
+    started = time.perf_counter()
+    d.fleet.a1.sync(d.url, sent=0, received=copies)  # every copy's school row is reference data
+    figures["catch_up_s"] = time.perf_counter() - started
+    d.fleet.a2.sync(d.url, sent=0, received=copies)
+    advance_cursor(d.fleet.district.database, server_ops(d.db_url)[1])
+    return template, copies
 
 
 def run_backend(backend: str, history: int, baseline: int, repeat: int, keep: Path | None = None
                 ) -> dict[str, float]:
-    from app.domain.codes import SchoolType
-    from app.services import places
-
+    """Two deployments built alike to the baseline, one grown to ``history``; then rounds on each in turn
+    (the order swapped every round), so both sizes are measured under the same load of the machine."""
     figures: dict[str, float] = {}
     with contextlib.ExitStack() as stack:
         base = keep / backend if keep else Path(stack.enter_context(tempfile.TemporaryDirectory()))
         os.environ["JIAFANG_MACHINE_DIR"] = str(base / "machine")  # the laptops' published marks, not ~/.config
-        db_url, pg_name = create_database(backend, base)
-        server_dir = base / "server"
-        server: ServeProcess | None = None
+        deployments: list[Deployment] = []
         try:
-            serve_init(server_dir, db_url)
-            server = ServeProcess(db_url, server_dir)
-            district = new_laptop(base, "district", 0)
-            with district.database.write() as session:
-                school_a = places.add_school(session, name="石埠第一小学", school_type=SchoolType.PRIMARY).id
-                school_t = places.add_school(session, name="样板小学", school_type=SchoolType.PRIMARY).id
-                township = places.add_township(session, code="450107001", name="石埠街道").id
-                village = places.add_village(session, township_id=township, name="石埠村").id
-            district.sync(server.url, code=enrollment_code(server_dir, db_url))
-            codes = [enrollment_code(server_dir, db_url, school) for school in (school_a, school_a, school_t)]
-            a1, a2 = new_laptop(base, "school-a-1", 500_000), new_laptop(base, "school-a-2", 1_000_000)
-            a1.sync(server.url, code=codes[0])
-            students = add_roster(a1.database, school_a, max(20, baseline // 30), a1.numbers)
-            add_visits(a1.database, students[: len(students) // 2])
-            a1.sync(server.url)
-            a2.sync(server.url, code=codes[1])
-            template_laptop = new_laptop(base, "template", 1_500_000)
-            template_laptop.sync(server.url, code=codes[2])
-            pairs = max(10, (baseline - server_ops(db_url)[0]) // 3)
-            students = add_roster(template_laptop.database, school_t, pairs, template_laptop.numbers)
-            add_visits(template_laptop.database, students[: pairs // 2])
-            template_laptop.sync(server.url)
-            from app.store.models import DeviceState
-
-            with template_laptop.database.read() as session:
-                template_device = session.get(DeviceState, 1).device_id  # type: ignore[union-attr]
-            with district.database.read() as session:
-                district_device = session.get(DeviceState, 1).device_id  # type: ignore[union-attr]
-            district.sync(server.url)
-            fleet = Fleet(district, a1, a2, school_a, village)
-            server.stop()
-
-            small_ops = server_ops(db_url)[0]
-            server = ServeProcess(db_url, server_dir)
-            analyze(db_url)  # both sizes measured with fresh planner statistics
-            small = measure(fleet, server.url, repeat)
-            server.stop()
-
-            template = read_template(db_url, (template_device, district_device), school_t)
-            held, _ = server_ops(db_url)
-            copies = max(1, round((history - held) / len(template.ops)))
-            figures.update({f"history_{k}": v for k, v in fill_history(db_url, template, copies).items()})
-            big_ops, top = server_ops(db_url)
-            # A server that materialises the records in its database builds them from the new ops as it starts.
-            server = ServeProcess(db_url, server_dir, timeout=7200)
-            figures["server_start_after_fill_s"] = server.start_s
-            analyze(db_url)
-            started = time.perf_counter()
-            a1.sync(server.url, sent=0, received=copies)  # every copy's school row is reference data
-            figures["catch_up_s"] = time.perf_counter() - started
-            a2.sync(server.url, sent=0, received=copies)
-            advance_cursor(district.database, top)
-            big = measure(fleet, server.url, repeat)
-            figures.update({"small_ops": small_ops, "big_ops": big_ops, "template_ops": len(template.ops),
-                            "schools_big": copies + 2})
+            small = build(backend, base / "small", baseline)
+            deployments.append(small)
+            big = build(backend, base / "big", baseline)
+            deployments.append(big)
+            template, copies = grow(big, history, figures)
+            small.restart()
+            assert small.fleet is not None and big.fleet is not None
+            sizes = {"small_ops": server_ops(small.db_url)[0], "big_ops": server_ops(big.db_url)[0]}
+            one_round(small.fleet, small.url)  # warm-up: connections, caches, the servers' first requests
+            one_round(big.fleet, big.url)
+            rounds: dict[str, list[dict[str, float]]] = {"small": [], "big": []}
+            for n in range(repeat):
+                order = (("small", small), ("big", big)) if n % 2 == 0 else (("big", big), ("small", small))
+                for size, d in order:
+                    assert d.fleet is not None
+                    rounds[size].append(one_round(d.fleet, d.url))
+            figures.update({**sizes, "template_ops": len(template.ops), "schools_big": copies + 2, "repeat": repeat})
             for name in FIGURES:
-                figures[f"{name}_small_s"] = small[name]
-                figures[f"{name}_big_s"] = big[name]
+                for size in ("small", "big"):
+                    figures[f"{name}_{size}_s"] = statistics.median(r[name] for r in rounds[size])
             started = time.perf_counter()
-            verify_copy(base, server_dir, db_url, server.url, template_laptop, template, school_t, copies)
+            assert big.template_laptop is not None
+            verify_copy(big.base, big.server_dir, big.db_url, big.url, big.template_laptop, template, big.school_t,
+                        copies)
             figures["verify_copy_s"] = time.perf_counter() - started
-            for laptop in (district, a1, a2, template_laptop):
-                laptop.database.close()
         finally:
-            if server is not None:
-                server.stop()
-            if keep:
-                print(f"kept: {base} and {db_url}", file=sys.stderr)
-            else:
-                drop_database(pg_name)
+            for d in deployments:
+                d.close(keep=keep is not None)
     return figures
 
 
@@ -647,14 +712,14 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--history", type=int, default=1_000_000, help="ops of history (default 1,000,000)")
     parser.add_argument("--baseline", type=int, default=10_000, help="ops of history to compare with (10,000)")
-    parser.add_argument("--repeat", type=int, default=7, help="rounds measured at each size (median; default 7)")
+    parser.add_argument("--repeat", type=int, default=15, help="rounds measured at each size (median; default 15)")
     parser.add_argument("--backend", choices=("postgres", "sqlite", "both"), default="postgres")
-    parser.add_argument("--quick", action="store_true", help="20,000 against 2,000 ops, 3 rounds")
+    parser.add_argument("--quick", action="store_true", help="20,000 against 2,000 ops, 5 rounds")
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
                         help="keep the laptops in DIR and the server database (to look into a figure)")
     args = parser.parse_args(argv)
     if args.quick:
-        args.history, args.baseline, args.repeat = 20_000, 2_000, 3
+        args.history, args.baseline, args.repeat = 20_000, 2_000, 5
     quick_keys()
     backends = ("postgres", "sqlite") if args.backend == "both" else (args.backend,)
     for backend in backends:
