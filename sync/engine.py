@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import DomainError
 from app.domain.i18n import current_language
+from app.domain.progress import Cancelled, IsCancelled, Progress
 from app.store import clock, oplog
 from app.store.db import Database
 from app.store.errors import SQLITE_CONSTRAINT, StoreError, sqlite_code
@@ -47,7 +48,6 @@ from sync import crypto, fork, keyring
 from sync.errors import BundleError, PassphraseNeeded, SyncError
 from sync.folder import FolderShare, ShareWriteError, write_once
 
-Progress = Callable[[str, float], None]
 OPS_PER_BUNDLE = 5000
 log = logging.getLogger("jiafang.sync")
 
@@ -381,7 +381,7 @@ def _learn_devices(database: Database, share: FolderShare) -> None:
 
 
 def _pull(database: Database, share: FolderShare, result: SyncResult, progress: Progress,
-          cancelled: Callable[[], bool]) -> None:
+          cancelled: IsCancelled) -> None:
     with database.read() as session:
         identity = session.get(SyncIdentity, 1)
         assert identity is not None
@@ -431,7 +431,7 @@ def _batches(files: list[Any]) -> Iterator[list[Any]]:
 
 
 def _apply_batch(database: Database, deployment: str, ring: keyring.KeyRing, batch: list[Any],
-                 result: SyncResult, cancelled: Callable[[], bool]) -> list[tuple[Any, str]]:
+                 result: SyncResult, cancelled: IsCancelled) -> list[tuple[Any, str]]:
     """Apply bundles in one transaction, each in a savepoint of its own (a bundle that is refused or must wait
     changes nothing). The result counts a bundle only once its transaction committed.
 
@@ -461,7 +461,7 @@ def _apply_batch(database: Database, deployment: str, ring: keyring.KeyRing, bat
     known = {key for key, _ in result.ops_set_aside}
     result.ops_set_aside.extend(item for item in tentative.ops_set_aside if item[0] not in known)
     if len(outcomes) < len(batch):
-        raise SyncError("同步已取消；已导入的同步包保持有效。", "Sync cancelled; bundles already applied stay applied.")
+        raise Cancelled("同步已取消；已导入的同步包保持有效。", "Sync cancelled; bundles already applied stay applied.")
     return outcomes
 
 
@@ -752,10 +752,11 @@ def _backup_before_apply(database: Database, share: FolderShare, result: SyncRes
 
 
 def sync_folder(database: Database, path: Path, passphrase: str | None = None, *, progress: Progress | None = None,
-                cancelled: Callable[[], bool] | None = None, backup: bool = True) -> SyncResult:
+                cancelled: IsCancelled | None = None, backup: bool = True) -> SyncResult:
     """Sync this data folder with a shared folder or USB stick; see the module docstring.
 
-    ``backup``: make the automatic backup before applying other laptops' changes when it is due."""
+    ``backup``: make the automatic backup before applying other laptops' changes when it is due. ``cancelled()``
+    is asked before each bundle: the bundles applied until then stay applied, and Cancelled is raised."""
     report = progress or (lambda stage, fraction: None)
     stop = cancelled or (lambda: False)
     share = FolderShare(path)

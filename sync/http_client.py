@@ -29,7 +29,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import __version__
+from app.domain.progress import IsCancelled, Progress, raise_if_cancelled
 from app.store import clock, oplog
 from app.store.db import Database
 from app.store.errors import StoreError
@@ -56,7 +57,6 @@ CA_ENV = "JIAFANG_SYNC_CA"
 PAGE = 5000
 #: Pauses between attempts when the server or its database is briefly away (a restart, a failover).
 RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 3.0, 5.0)
-Progress = Callable[[str, float], None]
 
 # The local state tables of migration 5 (plain Core tables: local, never synced).
 _local = MetaData()
@@ -354,7 +354,7 @@ def _runs(ops: Sequence[oplog.OpRecord]) -> list[list[oplog.OpRecord]]:
 
 
 def _push(database: Database, transport: Transport, result: SyncResult, progress: Progress,
-          cancelled: Callable[[], bool]) -> int:
+          cancelled: IsCancelled) -> int:
     with database.read() as session:
         identity = session.get(SyncIdentity, 1)
         assert identity is not None
@@ -370,8 +370,8 @@ def _push(database: Database, transport: Transport, result: SyncResult, progress
     refused_now: set[int] = set()
     while pending:
         chunk = _runs(pending)[0]
-        if cancelled():
-            raise SyncError("同步已取消；已上传的修改保持有效。", "Sync cancelled; changes already sent stay sent.")
+        raise_if_cancelled(cancelled, "同步已取消；已上传的修改保持有效。",
+                           "Sync cancelled; changes already sent stay sent.")
         data = bundles.pack(chunk, deployment=identity.deployment_id, prev_hash=None, schema=SCHEMA_VERSION,
                             content_key=identity.content_key, signing_key=identity.signing_key)
         try:
@@ -514,12 +514,12 @@ def _retry_pending(database: Database, result: SyncResult) -> None:
 
 
 def _pull(database: Database, transport: Transport, result: SyncResult, progress: Progress,
-          cancelled: Callable[[], bool]) -> None:
+          cancelled: IsCancelled) -> None:
     with database.read() as session:
         cursor = int(_state_row(session).pull_cursor)
     while True:
-        if cancelled():
-            raise SyncError("同步已取消；已导入的变更保持有效。", "Sync cancelled; changes already received stay.")
+        raise_if_cancelled(cancelled, "同步已取消；已导入的变更保持有效。",
+                           "Sync cancelled; changes already received stay.")
         page = transport.json("GET", "/v1/pull", query={"since": cursor, "limit": PAGE})
         ops = _ops_of(page)
         next_cursor = int(page["next"])
@@ -580,7 +580,7 @@ def _blobs(database: Database, transport: Transport, result: SyncResult) -> None
 
 def sync_server(database: Database, url: str, *, token: str | None = None, enroll_code: str | None = None,
                 ca_file: str | None = None, progress: Progress | None = None,
-                cancelled: Callable[[], bool] | None = None) -> SyncResult:
+                cancelled: IsCancelled | None = None) -> SyncResult:
     """Sync this data folder with the district server; see the module docstring.
 
     ``enroll_code`` enrolls this laptop first (once); ``token`` overrides the stored device token.

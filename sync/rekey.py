@@ -17,7 +17,7 @@ The steps, on an administrator's trusted laptop that already syncs with the shar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,13 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.i18n import current_language
+from app.domain.progress import IsCancelled, Progress
 from app.store.db import Database
 from app.store.migrations import SCHEMA_VERSION
 from app.store.models import DeviceState, School, SyncDevice, SyncIdentity, SyncPeer, SyncRevokedDevice, SyncShareKey
 from app.store.types import utc_text
 from sync import bundle as bundles
 from sync import crypto, keyring
-from sync.engine import Progress, SyncResult, _learn_devices, _public_key_for, sync_folder
+from sync.engine import SyncResult, _learn_devices, _public_key_for, sync_folder
 from sync.errors import BundleError, SyncError
 from sync.folder import FolderShare, ShareWriteError
 
@@ -147,7 +148,7 @@ def _audit(session: Session, revoked: list[str]) -> None:
 
 
 def rekey_share(database: Database, path: Path, new_passphrase: str, *, revoke: Sequence[str] = (),
-                progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> RekeyResult:
+                progress: Progress | None = None, cancelled: IsCancelled | None = None) -> RekeyResult:
     """Give the share at ``path`` a new passphrase and content key and revoke ``revoke`` (device ids or unique
     prefixes). Administrators only; this laptop must already sync with the share. See the module docstring."""
     from app.services.access import require_admin_session

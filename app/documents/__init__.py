@@ -22,22 +22,14 @@ from app.documents.data import (
 )
 from app.documents.fonts import FontSet, NoFontError, default_fonts, discover_fonts, reset_font_cache
 from app.documents.layout import LANDSCAPE
-from app.documents.render import (
-    BatchCancelled,
-    BatchResult,
-    Cancelled,
-    NothingToPrint,
-    Progress,
-    render,
-    render_visit_batch,
-    write_pdf,
-)
+from app.documents.render import BatchResult, NothingToPrint, render, render_visit_batch, write_pdf
 from app.documents.village_list import draw_village_list
 from app.documents.visit_sheet import draw_visit_sheet
+from app.domain.progress import IsCancelled, Progress
 
 
 def render_visit_sheets(sheets: Iterable[VisitSheetData], *, fonts: FontSet | None = None,
-                        progress: Progress | None = None, cancelled: Cancelled | None = None,
+                        progress: Progress | None = None, cancelled: IsCancelled | None = None,
                         total: int | None = None) -> RenderedDocument:
     """One PDF holding each visit sheet (blank sheets included); page x of y counts within each sheet."""
     return render(sheets, draw_visit_sheet, title="家访记录表", fonts=fonts, progress=progress, cancelled=cancelled,
@@ -58,7 +50,7 @@ def render_village_list(data: VillageListData, *, fonts: FontSet | None = None) 
 
 def write_visit_batch(sheets: Iterable[VisitSheetData], *, total: int, out_dir: Path, one_file: bool,
                       file_stem: str, fonts: FontSet | None = None, progress: Progress | None = None,
-                      cancelled: Cancelled | None = None) -> BatchResult:
+                      cancelled: IsCancelled | None = None) -> BatchResult:
     """Visit sheets into ``out_dir`` as one PDF or one PDF per household (sheets grouped by household)."""
 
     def household_name(first: VisitSheetData) -> str:
@@ -71,7 +63,6 @@ def write_visit_batch(sheets: Iterable[VisitSheetData], *, total: int, out_dir: 
 
 
 __all__ = [
-    "BatchCancelled",
     "BatchResult",
     "CaseFileData",
     "ExemptionData",

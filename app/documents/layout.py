@@ -54,9 +54,6 @@ _NO_END = frozenset("（《「『【〔〈“‘([{")
 # Latin words, numbers, phone numbers and IDs stay whole; everything else may break after any character.
 _TOKEN = re.compile(r"[A-Za-z0-9@#&_\-.,/:+%*'()]+|[ \t]+|.", re.S)
 
-Progress = Callable[[str, float], None]
-
-
 @dataclass
 class Column:
     label: str

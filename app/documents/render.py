@@ -1,8 +1,8 @@
 """Turning document data into PDF bytes or files: one document, many in one PDF, or a batch of files.
 
-Batches report progress as ``progress(stage, fraction)`` (the signature of the desktop app's worker) and stop
-when ``cancelled()`` turns true or when ``progress`` raises (the worker's cancel does that); a stopped batch
-removes every file it wrote, so a folder never holds half a batch.
+Batches report progress and stop as :mod:`app.domain.progress` says: :class:`Cancelled` when ``cancelled()``
+turns true, or whatever ``progress`` raises (the worker's cancel does that); a stopped batch removes every file
+it wrote, so a folder never holds half a batch.
 """
 
 from __future__ import annotations
@@ -20,19 +20,13 @@ from app.documents.data import RenderedDocument, VisitSheetData
 from app.documents.fonts import FontSet, default_fonts
 from app.documents.layout import PORTRAIT, Painter, new_canvas
 from app.domain.errors import DomainError
+from app.domain.progress import IsCancelled, Progress, raise_if_cancelled
 
 log = logging.getLogger("jiafang.documents")
 
 T = TypeVar("T")
-Progress = Callable[[str, float], None]
-Cancelled = Callable[[], bool]
-
-
-class BatchCancelled(DomainError):
-    """The user stopped a batch; nothing of it was kept."""
-
-    def __init__(self) -> None:
-        super().__init__("已取消打印，没有留下不完整的文件。", "Printing was cancelled; no partial files were kept.")
+#: The cancel's message: a stopped batch keeps nothing of itself.
+CANCELLED = ("已取消打印，没有留下不完整的文件。", "Printing was cancelled; no partial files were kept.")
 
 
 class NothingToPrint(DomainError):
@@ -41,7 +35,7 @@ class NothingToPrint(DomainError):
 
 def render(items: Iterable[T], draw: Callable[[Painter, T], int], *, title: str,
            pagesize: tuple[float, float] = PORTRAIT, fonts: FontSet | None = None,
-           progress: Progress | None = None, cancelled: Cancelled | None = None, total: int | None = None,
+           progress: Progress | None = None, cancelled: IsCancelled | None = None, total: int | None = None,
            target: Any = None, record: list[tuple[Any, ...]] | None = None) -> RenderedDocument:
     """Draw every item into one PDF (``target``: a path or file object; default in memory, returned as bytes)."""
     fonts = fonts or default_fonts()
@@ -50,8 +44,7 @@ def render(items: Iterable[T], draw: Callable[[Painter, T], int], *, title: str,
     painter = Painter(canvas, fonts, record=record)
     count = 0
     for item in items:
-        if cancelled is not None and cancelled():
-            raise BatchCancelled()
+        raise_if_cancelled(cancelled, *CANCELLED)
         draw(painter, item)
         count += 1
         if progress is not None and total:
@@ -107,7 +100,7 @@ def safe_file_name(text: str, *, limit: int = 60) -> str:
 def render_visit_batch(sheets: Iterable[VisitSheetData], *, total: int, out_dir: Path, one_file: bool,
                        file_stem: str, draw: Callable[[Painter, VisitSheetData], int],
                        household_name: Callable[[VisitSheetData], str], fonts: FontSet | None = None,
-                       progress: Progress | None = None, cancelled: Cancelled | None = None) -> BatchResult:
+                       progress: Progress | None = None, cancelled: IsCancelled | None = None) -> BatchResult:
     """Every sheet into ``out_dir``: one PDF (``file_stem``.pdf), or one PDF per household.
 
     Sheets of one household must come one after another (the caller orders them so): each run of the same
@@ -145,8 +138,7 @@ def render_visit_batch(sheets: Iterable[VisitSheetData], *, total: int, out_dir:
         else:
             used: set[str] = set()
             for number, group in enumerate(_households(sheets), start=1):
-                if cancelled is not None and cancelled():
-                    raise BatchCancelled()
+                raise_if_cancelled(cancelled, *CANCELLED)
                 rendered = render(group, draw, title="家访记录表", fonts=fonts, progress=step, cancelled=cancelled,
                                   total=total)
                 name = f"{number:04d}-{safe_file_name(household_name(group[0]))}"

@@ -35,6 +35,7 @@ import sqlcipher3
 from app import __version__
 from app.config import BACKUP_DIR, DATABASE_FILE, KEYSLOT_FILE
 from app.domain.errors import DomainError
+from app.domain.progress import Progress
 from app.store.db import Database, _connect, folder_exists, open_folder
 from app.store.errors import StoreError, translate
 from app.store.keys import KeyRing
@@ -52,8 +53,6 @@ KEEP_SYNC = 5
 SYNC_BACKUP_MINUTES = 10
 STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
 _CHUNK = 1 << 20
-#: ``progress(stage, fraction)`` of :func:`make_backup`; an exception it raises (a cancel) stops the backup.
-Progress = Callable[[str, float], None]
 
 
 class BackupError(DomainError):

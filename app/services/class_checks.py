@@ -9,7 +9,7 @@ some rows would leave the others' non-returners without their check and their ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,13 +17,12 @@ from sqlalchemy.orm import Session
 
 from app.domain.codes import DropoutReason, Term
 from app.domain.errors import DomainError, ValidationError
+from app.domain.progress import Progress
 from app.services import cases, return_checks
 from app.services.access import require_may_edit_students
 from app.services.common import get
 from app.services.visit_lists import join_reason
 from app.store.models import Student
-
-Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -36,10 +36,9 @@ from app.domain.codes import (
 )
 from app.domain.identity import make_id_number
 from app.domain.lifecycle import CaseStatus
+from app.domain.progress import Progress
 from app.services import campaigns, cases, key_targets, places, responsibility, return_checks, roster, visits
 from app.store.db import Database
-
-Progress = Callable[[str, float], None]
 
 DIVISION = "450107"  # 南宁市西乡塘区
 TOWNSHIPS: tuple[tuple[str, str, str], ...] = (

@@ -47,7 +47,7 @@ from app.documents.data import (
     VillageRow,
     VisitSheetData,
 )
-from app.documents.render import Cancelled, NothingToPrint, Progress
+from app.documents.render import NothingToPrint
 from app.domain.ages import age_on
 from app.domain.codes import (
     CaseOutcome,
@@ -66,6 +66,7 @@ from app.domain.codes import (
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.lifecycle import CaseStatus
 from app.domain.masking import mask_disability, mask_id_number, mask_phone, mask_student_number
+from app.domain.progress import IsCancelled, Progress
 from app.services import access, cases, responsibility, roster, visits
 from app.services.campaigns import find_campaign
 from app.services.common import get
@@ -469,9 +470,10 @@ def village_pdf(session: Session, village_id: str, *, checker: str = "", prepare
 
 def campaign_pdfs(session: Session, code: str, out_dir: Path, *, one_file: bool = False,
                   school_id: str | None = None, reveal: bool = False, progress: Progress | None = None,
-                  cancelled: Cancelled | None = None) -> BatchResult:
+                  cancelled: IsCancelled | None = None) -> BatchResult:
     """Every visit of a campaign (or of one school in it) as PDFs in ``out_dir``: one file per household, or
-    with ``one_file`` a single ``<code>.pdf``. Progress and cancel as in :mod:`app.documents.render`."""
+    with ``one_file`` a single ``<code>.pdf``. Progress and cancel as in :mod:`app.domain.progress`; a cancelled
+    batch keeps no file."""
     _check_reveal(session, reveal)
     ids = campaign_visit_ids(session, code, school_id=school_id)
     if not ids:

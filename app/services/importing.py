@@ -64,6 +64,7 @@ from app.domain.codes import (
 from app.domain.errors import DomainError, ValidationError
 from app.domain.i18n import resolve_language
 from app.domain.identity import IdInfo, parse_id_number, parse_student_number
+from app.domain.progress import IsCancelled, RowProgress, raise_if_cancelled
 from app.services import roster
 from app.services.importing_rows import KeyIndex, Spill, key_code, key_text, pickle_compactly, uuid_code
 from app.services.roster import HouseholdInput, MemberInput, RowError, StudentInput
@@ -92,11 +93,9 @@ KEPT_ROWS = 500
 
 
 # ----------------------------------------------------------------------------- errors
-class ImportCancelled(DomainError):
-    """The user cancelled; nothing was written."""
-
-    def __init__(self) -> None:
-        super().__init__("已取消，没有导入任何记录。", "Cancelled; nothing was imported.")
+#: The cancel's message (:class:`app.domain.progress.Cancelled`): the caller's transaction takes back what was
+#: written.
+CANCELLED = ("已取消，没有导入任何记录。", "Cancelled; nothing was imported.")
 
 
 class RosterFileChanged(RosterFileError):
@@ -870,13 +869,13 @@ class _Repeats:
 
 
 def plan_import(session: Session, path: Path | str, *, today: date,
-                progress: Callable[[int], None] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> ImportPlan:
+                progress: RowProgress | None = None,
+                cancelled: IsCancelled | None = None) -> ImportPlan:
     """Read a roster file and decide, row by row, what importing it would do; writes nothing to the database.
 
     Raises RosterFileError when the file as a whole cannot be used (missing, over MAX_FILE_BYTES, empty, not a
     spreadsheet, an unknown text encoding, no recognisable header in the first HEADER_SCAN_ROWS rows, no rows,
-    changed while it was read), and ImportCancelled when ``cancelled()`` turns true. ``progress(rows_read)`` is
+    changed while it was read), and Cancelled when ``cancelled()`` turns true. ``progress(rows_read)`` is
     called every few hundred rows. The plan's memory does not grow with the file (see :class:`ImportPlan`).
     """
     path = Path(path)
@@ -892,7 +891,7 @@ def plan_import(session: Session, path: Path | str, *, today: date,
 
 
 def _plan_rows(session: Session, path: Path, table: Table, *, today: date,
-               progress: Callable[[int], None] | None, cancelled: Callable[[], bool] | None) -> ImportPlan:
+               progress: RowProgress | None, cancelled: IsCancelled | None) -> ImportPlan:
     missing = [k for k in ("name",) if k not in table.columns]
     if "id_number" not in table.columns and "student_number" not in table.columns:
         missing.append("id_number")
@@ -914,16 +913,14 @@ def _plan_rows(session: Session, path: Path, table: Table, *, today: date,
                 plan.rows_read += 1
                 batch.append(parsed)
                 if plan.rows_read % _PROGRESS_EVERY == 0:
-                    if cancelled is not None and cancelled():
-                        raise ImportCancelled()
+                    raise_if_cancelled(cancelled, *CANCELLED)
                     if progress is not None:
                         progress(plan.rows_read)
             if len(batch) >= _LOOKUP_CHUNK:
                 planner.classify(batch)
                 batch = []
         planner.classify(batch)
-        if cancelled is not None and cancelled():
-            raise ImportCancelled()
+        raise_if_cancelled(cancelled, *CANCELLED)
         if plan.rows_read == 0:
             raise RosterFileError(f"表头（第 {table.header_row} 行）下面没有学生数据",
                                   f"There are no student rows under the header (row {table.header_row})")
@@ -944,8 +941,8 @@ def _batches(items: Iterable[StudentToAdd], size: int) -> Iterator[list[StudentT
 
 
 def apply_import(session: Session, plan: ImportPlan, *, skip_invalid: bool,
-                 progress: Callable[[int], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> ImportResult:
+                 progress: RowProgress | None = None,
+                 cancelled: IsCancelled | None = None) -> ImportResult:
     """Write a plan through the roster services, in batches, in the caller's transaction.
 
     Without ``skip_invalid``, any rejected row raises ImportRejected before anything is written. With it, the valid
@@ -965,8 +962,7 @@ def apply_import(session: Session, plan: ImportPlan, *, skip_invalid: bool,
     added = 0
     households = 0
     for chunk in _batches(plan.students_to_add(), _WRITE_CHUNK):
-        if cancelled is not None and cancelled():
-            raise ImportCancelled()
+        raise_if_cancelled(cancelled, *CANCELLED)
         with_household = [item for item in chunk if item.household is not None]
         try:
             household_ids = roster.add_households(session, [item.household for item in with_household
@@ -992,8 +988,8 @@ def apply_import(session: Session, plan: ImportPlan, *, skip_invalid: bool,
             progress(done)
     changed = 0
     for number, change in enumerate(plan.students_to_change(), start=1):
-        if number % _PROGRESS_EVERY == 0 and cancelled is not None and cancelled():
-            raise ImportCancelled()
+        if number % _PROGRESS_EVERY == 0:
+            raise_if_cancelled(cancelled, *CANCELLED)
         try:
             if change.household is not None:
                 households += _write_household(session, change.student_id, change.household, plan.today)

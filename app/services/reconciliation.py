@@ -22,7 +22,7 @@ so a later list that says something new about the same child raises a new line.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import nonmember
@@ -49,9 +49,10 @@ from app.domain.i18n import resolve_language
 from app.domain.identity import normalize_id_text, parse_id_number
 from app.domain.lifecycle import not_back_values
 from app.domain.masking import mask_id_number
+from app.domain.progress import IsCancelled, RowProgress, raise_if_cancelled
 from app.services import cases, registry, roster
 from app.services.common import get, require_text
-from app.services.importing import ImportCancelled
+from app.services.importing import CANCELLED
 from app.services.spreadsheets import RosterFileError, Table, cell_text, column_aliases, convert_cell, open_table
 from app.store import oplog
 from app.store.models import DISTRICT_SCOPE, ReconciliationDismissal, School, Student, User
@@ -309,12 +310,12 @@ def _disability_of(row: _Row) -> tuple[str | None, str | None]:
 
 # ----------------------------------------------------------------------------- the reconciliation
 def reconcile(session: Session, path: Path | str, kind: ListKind | str | None = None, *, today: date,
-              progress: Callable[[int], None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> Reconciliation:
+              progress: RowProgress | None = None,
+              cancelled: IsCancelled | None = None) -> Reconciliation:
     """Compare a list with our records; writes nothing. ``kind`` None reads the kind from the list's columns.
 
     Raises RosterFileError when the file cannot be used (not a spreadsheet, no header, no ID column, a list of
-    another system than ``kind`` says), ImportCancelled when ``cancelled()`` turns true.
+    another system than ``kind`` says), Cancelled when ``cancelled()`` turns true.
     """
     path = Path(path)
     wanted = None if kind is None else kind if isinstance(kind, ListKind) else ListKind.parse(kind)
@@ -330,8 +331,7 @@ def reconcile(session: Session, path: Path | str, kind: ListKind | str | None = 
             result.rows_read += 1
             batch.append(row)
             if result.rows_read % _PROGRESS_EVERY == 0:
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled()
+                raise_if_cancelled(cancelled, *CANCELLED)
                 if progress is not None:
                     progress(result.rows_read)
             if len(batch) >= _CHUNK:

@@ -1,7 +1,8 @@
 """Run a long service call off the UI thread, with progress and cancel; the result comes back on the UI thread.
 
-The task receives a ``report(stage, fraction)`` callable; calling it after the user pressed cancel raises
-:class:`Cancelled` inside the task, so the task stops at its next progress point and its transaction rolls back.
+The task receives a ``report(stage, fraction)`` callable (:data:`app.domain.progress.Progress`); calling it after
+the user pressed cancel raises :class:`app.domain.progress.Cancelled` inside the task, so the task stops at its
+next progress point and its transaction rolls back. Both names are re-exported here for the pages.
 """
 
 from __future__ import annotations
@@ -12,14 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from app.domain.progress import Cancelled
+from app.domain.progress import Progress as Report
 from app.ui.qt import QObject, Qt, QThread, Signal
-
-Report = Callable[[str, float], None]
-
-
-class Cancelled(Exception):
-    """The user cancelled the task."""
-
 
 # Every started task stays referenced here until its thread has ended: a page closed mid-sync or mid-import
 # must not take the running QThread with it (Qt aborts the process when a running QThread is destroyed).
@@ -73,3 +69,6 @@ class Task(QObject):
             if app is not None:
                 self.moveToThread(app.thread())
             self._thread.quit()
+
+
+__all__ = ["RUNNING", "Cancelled", "Report", "Task"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.documents import BatchCancelled
+from app.domain.progress import Cancelled
 from app.services import documents, visits
 from app.services.common import get
 from app.services.demo import generate_demo
@@ -48,8 +48,11 @@ def test_a_demo_campaign_by_school(database: Database, tmp_path: Path) -> None:
     assert not list((tmp_path / "school").glob("*.part"))
 
 
+@pytest.mark.parametrize("by_progress", [False, True])
 @pytest.mark.parametrize("one_file", [False, True])
-def test_cancel_keeps_nothing(database: Database, family: Family, tmp_path: Path, one_file: bool) -> None:
+def test_cancel_keeps_nothing(database: Database, family: Family, tmp_path: Path, one_file: bool,
+                              by_progress: bool) -> None:
+    """Both ways a batch is stopped: ``cancelled()`` turning true, or ``progress`` raising (the worker's)."""
     with database.write() as session:
         campaign_id = visits.visits_of(session, family.student_id)[0].campaign_id
         other = visits.start_visit(session, family.student_id, visited_on=date(2026, 11, 25), today=TODAY,
@@ -62,7 +65,14 @@ def test_cancel_keeps_nothing(database: Database, family: Family, tmp_path: Path
         calls += 1
         return calls > 1
 
+    def progress(_stage: str, _fraction: float) -> None:
+        if cancelled():
+            raise Cancelled()
+
     out = tmp_path / "cancelled"
-    with database.write() as session, pytest.raises(BatchCancelled):
-        documents.campaign_pdfs(session, family.campaign_code, out, one_file=one_file, cancelled=cancelled)
+    message = "已取消。" if by_progress else "已取消打印，没有留下不完整的文件。"
+    with database.write() as session, pytest.raises(Cancelled, match=message):
+        documents.campaign_pdfs(session, family.campaign_code, out, one_file=one_file,
+                                progress=progress if by_progress else None,
+                                cancelled=None if by_progress else cancelled)
     assert list(out.iterdir()) == []

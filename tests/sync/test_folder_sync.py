@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.domain.progress import Cancelled
 from app.services.roster import add_student, add_students, edit_student
 from app.services.visits import add_attachment, start_visit
 from app.store.db import Database, create_folder
-from app.store.models import Blob, Conflict, School, Student
+from app.store.models import Blob, Conflict, School, Student, SyncPeer, SyncRun
 from sync.engine import pending_changes, sync_folder
 from sync.errors import SyncError
+from sync.folder import FolderShare
 from tests.conftest import PASSWORD, TODAY, make_student_input
 from tests.services.support import dump
 from tests.volumes import small_volume
@@ -165,6 +167,37 @@ def test_full_stick_sends_what_fits_and_the_next_sync_completes(database: Databa
         assert sync_folder(database, share).ok
         assert sync_folder(laptop_b, share).ok
     assert dump(database) == dump(laptop_b)
+
+
+def test_a_cancelled_sync_keeps_whole_bundles_and_the_next_sync_completes(
+        database: Database, school: School, laptop_b: Database, share: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sync.engine
+
+    monkeypatch.setattr(sync.engine, "OPS_PER_BUNDLE", 300)  # several bundles, so a cancel can fall between them
+    with database.write() as session:
+        add_students(session, [make_student_input(school.id, name="韦" + "明丽华强芳"[i % 5],
+                                                  sequence=2 * (i // 9) + 1, grade=1 + i % 9)
+                               for i in range(600)], today=TODAY)
+    assert sync_folder(database, share, PASSPHRASE).ok
+    sent = [b for b in FolderShare(share).bundle_files() if b.origin == database.device_id]
+    assert len(sent) >= 3
+    asked = 0
+
+    def cancelled() -> bool:  # the first bundle goes in, then the user presses cancel
+        nonlocal asked
+        asked += 1
+        return asked > 1
+
+    with pytest.raises(Cancelled) as stopped:
+        sync_folder(laptop_b, share, PASSPHRASE, cancelled=cancelled)
+    assert stopped.value.zh == "同步已取消；已导入的同步包保持有效。"
+    with laptop_b.read() as session:
+        peer = session.get(SyncPeer, database.device_id)
+        assert peer is not None and peer.applied_seq == sent[0].seq_to  # the first bundle whole, nothing more
+        assert 0 < len(session.scalars(select(Student.id)).all()) < 600
+        assert session.scalars(select(SyncRun)).first() is None  # a cancelled sync is not recorded as a run
+    assert sync_folder(laptop_b, share).ok
+    assert dump(laptop_b) == dump(database)
 
 
 def test_photos_travel_as_encrypted_blobs(database: Database, student: Student, laptop_b: Database,

@@ -7,6 +7,7 @@ import threading
 
 from pytestqt.qtbot import QtBot
 
+from app.domain import progress
 from app.ui.worker import RUNNING, Cancelled, Report, Task
 
 
@@ -52,3 +53,4 @@ def test_a_cancelled_task_stops_at_its_next_progress_point(qtbot: QtBot) -> None
     assert task.wait(10_000)
     qtbot.waitUntil(lambda: len(failures) == 1, timeout=5_000)
     assert isinstance(failures[0], Cancelled) and steps == [0]
+    assert Cancelled is progress.Cancelled  # the services' one cancel, so pages catch a single class

@@ -175,10 +175,10 @@ class ImportPage(QWidget):
             self.navigator.refresh_status()
 
     def _failed(self, exc: BaseException) -> None:
-        from app.services.importing import ImportCancelled, ImportRejected, describe_error
+        from app.services.importing import ImportRejected, describe_error
 
         self._busy(False)
-        if isinstance(exc, Cancelled | ImportCancelled):
+        if isinstance(exc, Cancelled):
             self.error.setText(self.tr("Cancelled; nothing was imported."))
         elif isinstance(exc, ImportRejected):
             self.error.setText(str(exc))

@@ -154,10 +154,10 @@ class ReconciliationPage(QWidget):
         self.dismiss_button.setEnabled(has_lines)
 
     def _failed(self, exc: BaseException) -> None:
-        from app.services.importing import ImportCancelled
+        from app.ui.worker import Cancelled
 
         self._busy(False)
-        if isinstance(exc, ImportCancelled):
+        if isinstance(exc, Cancelled):
             self.error.setText(self.tr("Cancelled."))
         elif isinstance(exc, DomainError):
             self.error.setText(str(exc))
