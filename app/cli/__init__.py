@@ -326,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--cert", default=None, metavar="FILE", help="TLS certificate (PEM), with --key")
     serve.add_argument("--key", default=None, metavar="FILE", help="TLS private key (PEM), with --cert")
     serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    serve.add_argument("--dashboard-db", default=None, metavar="URL",
+                       help="a read replica (PostgreSQL hot standby) of --db for the dashboard to read")
     serve.set_defaults(func=cmd_serve)
     serve_actions = serve.add_subparsers(dest="serve_action", metavar="ACTION")
     serve_init = serve_actions.add_parser("init", parents=[db_option],

@@ -39,7 +39,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
           flush=True)
     try:
         serve(store, data_dir=args.data_dir, host=args.host, port=args.port, cert=args.cert,
-              key=args.key, workers=args.workers)
+              key=args.key, workers=args.workers, dashboard_db=args.dashboard_db)
     finally:
         store.close()
     return EXIT_OK

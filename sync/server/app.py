@@ -187,13 +187,16 @@ DeviceDep = Annotated[Device, Depends(current_device)]
 
 
 def create_app(store: ServerStore, *, cache_dir: Path, max_body: int = MAX_BODY,
-               secure_cookies: bool = False) -> FastAPI:
-    """The server application over a set-up store."""
+               secure_cookies: bool = False, dashboard_db: str | None = None) -> FastAPI:
+    """The server application over a set-up store; the dashboard reads ``dashboard_db`` (a read replica of
+    the store's PostgreSQL) when given."""
     api = FastAPI(title="Jiafang sync server", version=__version__,
                   description="Sync API of 家访通 Jiafang: enrollment, push and pull of signed, encrypted change "
                               "bundles scoped per school, photos, conflicts; and the bureau's dashboard at /.")
     materialised: dict[str, PgRecords | Materialised] = {}
     opening = threading.Lock()
+    # The replica is opened at start: a wrong address or a SQLite store is said before the first page.
+    replica = open_records(store, cache_dir, replica_url=dashboard_db) if dashboard_db else None
 
     def records() -> PgRecords | Materialised:
         # Opened on first use: a server on SQLite that never shows the dashboard never builds its copy.
@@ -366,7 +369,8 @@ def create_app(store: ServerStore, *, cache_dir: Path, max_body: int = MAX_BODY,
         user = store.session_user(request.cookies.get(SESSION_COOKIE))
         if user is None:
             return RedirectResponse("/login", status_code=303)
-        found = records()
+        # A replica is not refreshed: it replays the primary, where the pushes build the records.
+        found = replica or records()
         school_id = store.schools_of_user(user)
         if user.role != "district" and not school_id:
             return HTMLResponse(login_page("这个账号没有指定学校。This account has no school."), status_code=403)
@@ -405,11 +409,13 @@ def app_from_env() -> FastAPI:
     store = ServerStore(os.environ.get("JIAFANG_SERVER_DB") or default_url(data_dir))
     store.setup()
     return create_app(store, cache_dir=data_dir / "server-cache",
-                      secure_cookies=os.environ.get("JIAFANG_SERVER_TLS") == "1")
+                      secure_cookies=os.environ.get("JIAFANG_SERVER_TLS") == "1",
+                      dashboard_db=os.environ.get("JIAFANG_SERVER_DASHBOARD_DB") or None)
 
 
 def serve(store: ServerStore, *, data_dir: Path, host: str, port: int, cert: str | None = None,
-          key: str | None = None, workers: int = 1, log_level: str = "warning") -> None:
+          key: str | None = None, workers: int = 1, log_level: str = "warning",
+          dashboard_db: str | None = None) -> None:
     """Run the server until interrupted (``jiafang serve``)."""
     import uvicorn
 
@@ -418,8 +424,10 @@ def serve(store: ServerStore, *, data_dir: Path, host: str, port: int, cert: str
         os.environ["JIAFANG_SERVER_DATA"] = str(data_dir)
         os.environ["JIAFANG_SERVER_DB"] = store.url
         os.environ["JIAFANG_SERVER_TLS"] = "1" if cert else "0"
+        os.environ["JIAFANG_SERVER_DASHBOARD_DB"] = dashboard_db or ""
         uvicorn.run("sync.server.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level=log_level, **ssl)
         return
-    app = create_app(store, cache_dir=data_dir / "server-cache", secure_cookies=bool(cert))
+    app = create_app(store, cache_dir=data_dir / "server-cache", secure_cookies=bool(cert),
+                     dashboard_db=dashboard_db)
     uvicorn.run(app, host=host, port=port, log_level=log_level, **ssl)

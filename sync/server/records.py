@@ -59,6 +59,7 @@ from app.store import values as column_values
 from app.store.models import MODEL_BY_TABLE, Conflict
 from app.store.oplog import CODECS, OpRecord, RowState, resolve_row
 from app.store.types import UtcDateTime
+from sync.errors import SyncError
 from sync.server import schema
 
 if TYPE_CHECKING:
@@ -390,11 +391,15 @@ def differences(conn: Connection, *, limit: int = 100) -> list[str]:
     return found[:limit]
 
 
-def open_records(store: ServerStore, cache_dir: Path) -> PgRecords | Materialised:
+def open_records(store: ServerStore, cache_dir: Path, *, replica_url: str | None = None) -> PgRecords | Materialised:
     """The records the dashboard, the conflict list and the administration read: in PostgreSQL, kept by the
-    pushes themselves; on SQLite (one school's embedded server), this process's cache of the ops."""
+    pushes themselves; on SQLite (one school's embedded server), this process's cache of the ops. With
+    ``replica_url`` (PostgreSQL only), they are read from that database: a hot standby of the server's."""
     if store.records_in_database:
-        return PgRecords(store)
+        return PgRecords(store, replica_url=replica_url)
+    if replica_url:
+        raise SyncError("只读副本（--dashboard-db）只用于 PostgreSQL 服务器数据库。",
+                        "A read replica (--dashboard-db) goes with a PostgreSQL server database only.")
     from sync.server.materialised import Materialised
 
     return Materialised(store, cache_dir)
@@ -402,11 +407,15 @@ def open_records(store: ServerStore, cache_dir: Path) -> PgRecords | Materialise
 
 class PgRecords:
     """The records in PostgreSQL, read as the models (the read side of :mod:`sync.server.materialised`'s
-    interface: :meth:`refresh`, :meth:`session`, :attr:`cursor`, :meth:`close`)."""
+    interface: :meth:`refresh`, :meth:`session`, :attr:`cursor`, :meth:`close`). Read from the server's own
+    database, or from a read replica of it (``replica_url``), which answers as of its last replayed commit."""
 
-    def __init__(self, store: ServerStore) -> None:
+    def __init__(self, store: ServerStore, *, replica_url: str | None = None) -> None:
+        from sync.server.store import make_engine
+
         self.store = store
-        self.engine = store.engine.execution_options(
+        self._replica = make_engine(replica_url) if replica_url else None
+        self.engine = (self._replica or store.engine).execution_options(
             schema_translate_map=TRANSLATE, postgresql_readonly=True, isolation_level="REPEATABLE READ")
 
     def refresh(self) -> int:
@@ -415,7 +424,7 @@ class PgRecords:
 
     @property
     def cursor(self) -> int:
-        with self.store.read() as conn:
+        with self.engine.connect() as conn:
             return built_cursor(conn)
 
     @contextmanager
@@ -431,4 +440,6 @@ class PgRecords:
             return export_json(conn, out)
 
     def close(self) -> None:
-        """Nothing of its own to close: it shares the store's connection pool."""
+        """The replica's pool, if any (otherwise it shares the store's connection pool)."""
+        if self._replica is not None:
+            self._replica.dispose()

@@ -838,11 +838,18 @@ def _same(row: Any, op: OpRecord) -> bool:
 
 def _fault(point: str) -> None:
     """Fault injection for the kill tests: JIAFANG_SERVER_FAULT=<point> ends the process right there, as a
-    power cut or kill -9 would (nothing after this point runs, the transaction is not committed)."""
+    power cut would (nothing after this point runs, the transaction is not committed); <point>:hold stops
+    there instead, holding its transaction and locks, and creates the file JIAFANG_SERVER_FAULT_MARK names,
+    so that a test can kill -9 the process from outside at that very point."""
     import os
+    import time
 
-    if os.environ.get("JIAFANG_SERVER_FAULT") == point:
+    fault = os.environ.get("JIAFANG_SERVER_FAULT")
+    if fault == point:
         os._exit(86)
+    if fault == f"{point}:hold":
+        Path(os.environ["JIAFANG_SERVER_FAULT_MARK"]).touch()
+        time.sleep(3600)
 
 
 __all__ = ["ServerStore", "ServerError", "Device", "User", "Enrolled", "PushOutcome", "PullPage", "BundleError",

@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -50,16 +50,19 @@ def own_ops(database: Database) -> int:
 class ServerProcess:
     """`jiafang serve` in a subprocess, as the district runs it."""
 
-    def __init__(self, db_url: str, data_dir: Path, *, fault: str | None = None) -> None:
+    def __init__(self, db_url: str, data_dir: Path, *, fault: str | None = None,
+                 options: Sequence[str] = ()) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        # Where a ``<point>:hold`` fault says the process has stopped at its point (sync/server/store.py).
+        self.holding = data_dir.with_name(data_dir.name + ".holding")
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "JIAFANG_SERVER_FAULT_MARK": str(self.holding)}
         env.pop("JIAFANG_SERVER_FAULT", None)
         if fault:
             env["JIAFANG_SERVER_FAULT"] = fault
         self.process = subprocess.Popen(
             [sys.executable, "-m", "app", "--data-dir", str(data_dir), "serve", "--db", db_url, "--port",
-             str(self.port)], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             str(self.port), *options], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while True:
             try:

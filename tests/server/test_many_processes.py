@@ -19,7 +19,8 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from sync.server import records, schema
 from sync.server.records import PgRecords
 from sync.server.store import ServerStore
 from tests.conftest import PASSWORD, TODAY
-from tests.server.conftest import District, _reset_pg, dump, free_port, seed_district, start_server, student
+from tests.server.conftest import District, _pg_admin, _reset_pg, dump, free_port, seed_district, start_server, student
 from tests.server.test_faults import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,8 +65,8 @@ def pg(pg_database: str) -> Iterator[ServerStore]:
 def processes(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
     started: list[ServerProcess] = []
 
-    def start(url: str, name: str, fault: str | None = None) -> ServerProcess:
-        process = ServerProcess(url, tmp_path / f"srv-{name}", fault=fault)
+    def start(url: str, name: str, fault: str | None = None, options: Sequence[str] = ()) -> ServerProcess:
+        process = ServerProcess(url, tmp_path / f"srv-{name}", fault=fault, options=options)
         started.append(process)
         return process
 
@@ -219,6 +220,137 @@ def test_a_process_killed_mid_push_loses_nothing_and_the_other_takes_the_retry(
     assert differences(pg) == []
     assert records_dump(pg) == dump(bureau)
     assert '"class_name":"9班"' in records_dump(pg)
+
+
+def wait_for(path: Path, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert process.poll() is None, "the server ended before it reached its fault point"
+        assert time.monotonic() < deadline, "the server never reached its fault point"
+        time.sleep(0.05)
+
+
+def test_kill_9_of_either_process_in_the_middle_of_a_push_loses_and_doubles_nothing(
+        pg: ServerStore, laptops: Callable[[str], Database], processes: Callable[..., ServerProcess]) -> None:
+    """kill -9 from outside, while the process holds its push transaction and the push lock: another laptop's
+    push through the other process waits for the lock, then goes through; the killed push is not stored and
+    its laptop sends it again through the survivor."""
+    bureau, laptop_b = laptops("bureau"), laptops("school-b")
+    seeded = seed_district(bureau)
+    first = processes(pg.url, "first")
+    assert sync_server(bureau, first.url, enroll_code=pg.new_enrollment_code(DISTRICT_SCOPE)).ok
+    assert sync_server(laptop_b, first.url, enroll_code=pg.new_enrollment_code(seeded.school_b)).ok
+    survivor = first
+    for round_no, name in enumerate(("held-1", "held-2")):
+        before = server_ops(pg)
+        with bureau.write() as session:
+            edit_student(session, seeded.students_a[0], class_name=f"{round_no + 5}班", today=TODAY)
+        with laptop_b.write() as session:
+            edit_student(session, seeded.students_b[0], class_name=f"{round_no + 7}班", today=TODAY)
+        held = processes(pg.url, name, fault="push-before-commit:hold")
+        outcome: dict[str, object] = {}
+
+        def push(key: str, laptop: Database, url: str, outcome: dict[str, object] = outcome) -> None:
+            try:
+                outcome[key] = sync_server(laptop, url)
+            except SyncError as exc:
+                outcome[key] = exc
+
+        pushing = threading.Thread(target=push, args=("held", bureau, held.url))
+        pushing.start()
+        wait_for(held.holding, held.process)
+        # The held process has the push lock: a push through the survivor waits for it.
+        waiting = threading.Thread(target=push, args=("other", laptop_b, survivor.url))
+        waiting.start()
+        waiting.join(1.0)
+        assert waiting.is_alive() and server_ops(pg) == before
+        os.kill(held.process.pid, signal.SIGKILL)
+        assert held.process.wait(20) == -signal.SIGKILL
+        waiting.join(60)
+        pushing.join(60)
+        assert not waiting.is_alive() and not pushing.is_alive()
+        assert isinstance(outcome["held"], SyncError)  # the laptop was told, and keeps its change
+        other = outcome["other"]
+        assert not isinstance(other, SyncError) and other.ok  # type: ignore[attr-defined]
+        assert differences(pg) == []
+        assert sync_server(bureau, survivor.url).ok  # the retry goes through the survivor
+        assert sync_server(laptop_b, survivor.url).ok
+        stored = server_ops(pg)
+        assert len(stored) == len(set(stored)) and set(stored) == log_keys(bureau)
+        assert differences(pg) == [] and records_dump(pg) == dump(bureau)
+        # The processes are alike (no state of their own): the next round's push lock is held and killed
+        # while one started after this kill takes the other laptop's push.
+        survivor = processes(pg.url, f"survivor-{round_no}")
+    assert '"class_name":"6班"' in records_dump(pg) and '"class_name":"8班"' in records_dump(pg)
+
+
+@pytest.fixture
+def replica_of(pg: ServerStore) -> Iterator[Callable[[], str]]:
+    """copy() makes a database that stands for a read replica as of now (a hot standby replays the primary;
+    a copy is a replica that has stopped replaying), and returns its URL."""
+    made: list[str] = []
+
+    def copy() -> str:
+        name = f"jiafang_replica_{uuid.uuid4().hex[:12]}"
+        admin = _pg_admin()
+        admin.execute(f"CREATE DATABASE {name}")  # type: ignore[attr-defined]
+        admin.close()  # type: ignore[attr-defined]
+        made.append(name)
+        source = pg.url.replace("+psycopg", "")
+        target = source.rsplit("/", 1)[0] + "/" + name
+        dumped = subprocess.run(["pg_dump", "--no-owner", source], check=True, capture_output=True)
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", target], input=dumped.stdout, check=True,
+                       capture_output=True)
+        return target.replace("postgresql://", "postgresql+psycopg://")
+
+    yield copy
+    admin = _pg_admin()
+    for name in made:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[attr-defined]
+    admin.close()  # type: ignore[attr-defined]
+
+
+def test_the_dashboard_reads_a_read_replica_and_sync_the_primary(
+        pg: ServerStore, laptops: Callable[[str], Database], processes: Callable[..., ServerProcess],
+        replica_of: Callable[[], str]) -> None:
+    """``serve --dashboard-db``: the bureau's page views go to a replica, the laptops' pushes and pulls to the
+    primary; scope holds on the replica's page as on the primary's."""
+    bureau, laptop_a = laptops("bureau"), laptops("school-a")
+    seeded = seed_district(bureau)
+    pg.add_user("bureau", PASSWORD, role="district", display_name="区教育局")
+    pg.add_user("shibu", PASSWORD, role="school_admin", school_id=seeded.school_a, display_name="石埠小学")
+    primary = processes(pg.url, "primary")
+    assert sync_server(bureau, primary.url, enroll_code=pg.new_enrollment_code(DISTRICT_SCOPE)).ok
+    replica = replica_of()
+    reading = processes(pg.url, "reading", options=("--dashboard-db", replica))
+    # After the copy a new pupil arrives at the primary: the replica, stopped, has not replayed it.
+    with bureau.write() as session:
+        add_students(session, [student(seeded.school_a, name="韦新生", sequence=91)], today=TODAY)
+    assert sync_server(bureau, reading.url).ok  # the sync API of the reading process writes the primary
+    assert sync_server(laptop_a, reading.url, enroll_code=pg.new_enrollment_code(seeded.school_a)).ok
+    assert "韦新生" in "".join(line for line in dump(laptop_a).splitlines() if '"_table":"student"' in line)
+    bureau_page, school_page = signed_in(reading.url, "bureau"), signed_in(reading.url, "shibu")
+    on_primary = signed_in(primary.url, "bureau")
+    try:
+        assert on_roll(on_primary.get("/").text, "石埠小学") == 4
+        page = bureau_page.get("/").text
+        assert (on_roll(page, "石埠小学"), on_roll(page, "北湖小学")) == (3, 3)  # as the replica holds it
+        page = school_page.get("/").text
+        assert on_roll(page, "石埠小学") == 3 and on_roll(page, "北湖小学") is None
+    finally:
+        for client in (bureau_page, school_page, on_primary):
+            client.close()
+    assert differences(pg) == [] and records_dump(pg) == dump(bureau)
+
+
+def test_a_read_replica_needs_a_postgresql_server_database(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "app", "--lang", "en", "--data-dir", str(tmp_path / "srv"),
+                           "serve", "--port", str(free_port()), "--dashboard-db",
+                           "postgresql+psycopg://nobody@127.0.0.1:1/none"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode != 0
+    assert "read replica (--dashboard-db) goes with a PostgreSQL server database only" in done.stderr
 
 
 def test_existing_ops_are_built_into_the_records_in_batches_resumably(
