@@ -6,6 +6,7 @@ which date, which check character) for the teacher to compare with the card in f
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +62,17 @@ class IdInfo:
 
 def parse_id_number(text: str, *, today: date | None = None) -> IdInfo:
     """Check an ID number and read it; ValidationError(field="id_number") says what is wrong."""
+    return _parse_id_number(text, today) if today is None else _parse_id_number_on(text, today)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_id_number_on(text: str, today: date) -> IdInfo:
+    # An import reads each row's ID number when it matches the row to a student and again when it validates the
+    # student: the second read is a hit. Only for a given day (no day means today, which moves); IdInfo is frozen.
+    return _parse_id_number(text, today)
+
+
+def _parse_id_number(text: str, today: date | None) -> IdInfo:
     number = normalize_id_text(text)
     shown = _shown(number)
     zh_subject, en_subject = f"身份证号 {shown}", f"ID number {shown}"

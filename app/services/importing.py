@@ -171,6 +171,9 @@ class Guardian:
 class StudentToAdd:
     row: int
     student: StudentInput
+    #: The student's stored values as :func:`roster.validate_student` made them on the plan's day: the apply
+    #: writes these (with the household it makes), so a row is validated once.
+    stored: dict[str, Any]
     household: HouseholdInput | None = None
     guardian: Guardian | None = None
 
@@ -672,7 +675,7 @@ class _Planner:
             disability_grade=values.get("disability_grade"), migrant=values.get("migrant", False),
             orphan=values.get("orphan", False), boarding=values.get("boarding"))
         try:
-            roster.validate_student(student, today=self.today)
+            stored = roster.validate_student(student, today=self.today)
         except DomainError as exc:
             self.reject(row, exc.field, exc.zh, exc.en)
             return None
@@ -684,7 +687,7 @@ class _Planner:
                 hardship=[HardshipCategory.REGISTERED_POOR] if values.get("registered_poor") else [])
             if values.get("guardian"):
                 guardian = Guardian(values["guardian"], values.get("relation") or None, values.get("phone"))
-        return StudentToAdd(row, student, household, guardian)
+        return StudentToAdd(row, student, stored, household, guardian)
 
     def change(self, row: int, values: dict[str, Any], match: _Existing,
                school_id: str | None) -> StudentToChange | None:
@@ -977,10 +980,10 @@ def apply_import(session: Session, plan: ImportPlan, *, skip_invalid: bool,
         if members:
             roster.add_members(session, members)
         # Copies, so the plan itself stays as planned (a rolled-back apply can be retried with it).
-        students = [replace(item.student, household_id=by_row[item.row]) if item.row in by_row else item.student
+        students = [{**item.stored, "household_id": by_row[item.row]} if item.row in by_row else item.stored
                     for item in chunk]
         try:
-            added += len(roster.add_students(session, students, today=plan.today))
+            added += len(roster.add_validated_students(session, students))
         except roster.BatchError as exc:
             raise ImportRejected(plan, [_at_row(chunk[e.index].row, e) for e in exc.errors]) from None
         done += len(chunk)

@@ -346,6 +346,16 @@ def add_students(session: Session, inputs: Sequence[StudentInput], *, today: dat
         except DomainError as exc:
             errors.append(RowError(index, exc.field, exc.zh, exc.en))
             rows.append({})
+    return add_validated_students(session, rows, errors)
+
+
+def add_validated_students(session: Session, rows: Sequence[Mapping[str, Any]],
+                           errors: Sequence[RowError] = ()) -> list[str]:
+    """Create students from the values :func:`validate_student` returned for them (``{}`` for a row that
+    failed, with its error in ``errors``). What depends on the database (the school and household exist, the ID
+    and student numbers are free) is checked here, in the writing transaction; BatchError lists every bad row
+    and nothing is written. The import validates its rows once, when it plans, and writes them through this."""
+    errors = list(errors)
     school_ids = {r["school_id"] for r in rows if r}
     known = set(session.scalars(select(School.id).where(School.id.in_(school_ids), School.deleted.is_(False))))
     household_ids = sorted({r["household_id"] for r in rows if r and r["household_id"]})

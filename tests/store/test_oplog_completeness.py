@@ -94,6 +94,8 @@ def test_every_service_write_is_in_the_log(database: Database) -> None:
         student_id = student.id
         [sibling_id] = call(s, roster.add_students, [make_student_input(
             school.id, name="韦小红", sequence=22, household_id=second_household)], today=TODAY)
+        call(s, roster.add_validated_students, [roster.validate_student(make_student_input(
+            school.id, name="韦小明", sequence=31), today=TODAY)])
         call(s, roster.edit_student, student_id, class_name="1班", today=TODAY)
         call(s, roster.set_flags, student_id, left_behind="2", registered_poor=True, today=TODAY)
         call(s, registry.record_change, sibling_id, "class_change", TODAY, to_class="3班")
