@@ -22,6 +22,7 @@ from app.services.signin import sign_in
 from app.services.users import add_user
 from app.store.db import Database
 from app.store.models import School, Student
+from app.ui import ops
 from app.ui.app_window import MainWindow
 from app.ui.pages import roster as roster_page
 from app.ui.pages.roster import RosterPage
@@ -69,6 +70,8 @@ def open_student(qtbot: QtBot, database: Database, student_id: str) -> StudentVi
     view.show()
     qtbot.waitExposed(view)
     view.load(student_id)
+    # Opening a student queues its audit event on the writer: it lands before a test takes a snapshot.
+    assert ops.wait_until_idle(10)
     view.tabs.setCurrentIndex(2)  # who covers the student
     return view
 
