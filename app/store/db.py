@@ -153,6 +153,11 @@ class Database:
         event.listen(self.engine, "checkin", oplog.narrow_cache)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self.sessions, "after_transaction_end", lambda s, t: oplog.forget_writer(s))
+        # What each commit wrote, for the screens' change signal (app/ui/ops.py): the op log notes the synced
+        # tables, this hook the local ones (users, sync runs) written through the ORM.
+        event.listen(self.sessions, "after_flush", _note_flushed)
+        event.listen(self.sessions, "after_commit", oplog.committed)
+        event.listen(self.sessions, "after_transaction_end", oplog.transaction_ended)
         self._write_lock = threading.RLock()
         self.user: SignedInUser | None = None
 
@@ -211,6 +216,12 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _note_flushed(session: Session, _context: Any) -> None:
+    objects = (*session.new, *session.dirty, *session.deleted)
+    if objects:
+        oplog.note_written(session, {obj.__table__.name for obj in objects})
 
 
 def remove_data_folder(data_dir: Path, *, keep_folder: bool) -> None:

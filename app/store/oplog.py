@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -39,6 +41,7 @@ T = TypeVar("T", bound=Synced)
 WRITER_KEY = "jiafang.op_writer"
 LOG_KEY = "jiafang.log_store"
 USER_KEY = "jiafang.user_id"
+WRITTEN_KEY = "jiafang.tables_written"
 
 
 def op_key(device_id: str, seq: int) -> str:
@@ -266,6 +269,7 @@ class LogStore:
     """Encodes ops into op_log rows and back, for one transaction of one session."""
 
     def __init__(self, session: Session) -> None:
+        self.session = session
         self.cur = _cursor(session)
         self.cur.execute("SELECT id, value FROM op_atom")
         self._by_id: dict[int, str] = dict(self.cur.fetchall())
@@ -301,6 +305,7 @@ class LogStore:
 
     def insert(self, ops: Sequence[OpRecord]) -> None:
         self.cur.executemany(INSERT_OP, [self.encode(op) for op in ops])
+        note_written(self.session, {op.tbl for op in ops})
 
     def held(self, device_id: str, seq: int) -> OpRecord | None:
         device = self._by_text.get(device_id)
@@ -339,6 +344,45 @@ def iter_log(session: Session, *, batch: int = 5000) -> Iterator[OpRecord]:
 def field_history(session: Session, table: str, row_id: str, name: str) -> list[OpRecord]:
     """Every op that set this field, oldest first: who changed it, when, and to what."""
     return sorted((op for op in row_ops(session, table, row_id) if op.touches(name)), key=_winner_order)
+
+
+# ----------------------------------------------------------------------------- what a transaction wrote
+#: The sets of the commit watches open on this thread (:func:`watch_commits`), innermost last.
+_commit_watches: ContextVar[tuple[set[str], ...]] = ContextVar("jiafang.commit_watches", default=())
+
+
+def note_written(session: Session, tables: Iterable[str]) -> None:
+    """Remember that this session's transaction wrote these tables (the op log notes every synced table it
+    writes; the store's ``after_flush`` hook the local tables written through the ORM)."""
+    session.info.setdefault(WRITTEN_KEY, set()).update(tables)
+
+
+def committed(session: Session) -> None:
+    """Session ``after_commit`` hook: hand what the transaction wrote to this thread's commit watches."""
+    written = session.info.pop(WRITTEN_KEY, None)
+    if written:
+        for watch in _commit_watches.get():
+            watch.update(written)
+
+
+def transaction_ended(session: Session, transaction: Any) -> None:
+    """Session ``after_transaction_end`` hook: a rolled-back transaction wrote nothing (a savepoint's end
+    keeps the note: what it wrote may still be committed with the rest)."""
+    if transaction.parent is None:
+        session.info.pop(WRITTEN_KEY, None)
+
+
+@contextmanager
+def watch_commits(into: set[str] | None = None) -> Iterator[set[str]]:
+    """Collect the tables written by every transaction this thread commits inside the block (a screen's write
+    on the database worker, a background import or sync): the set fills as each commits; rolled-back work adds
+    nothing. Watches nest, and each sees every commit inside it."""
+    found = set() if into is None else into
+    token = _commit_watches.set((*_commit_watches.get(), found))
+    try:
+        yield found
+    finally:
+        _commit_watches.reset(token)
 
 
 # ----------------------------------------------------------------------------- writing
@@ -474,6 +518,7 @@ def create_many(session: Session, model: type[Synced], rows: Sequence[Mapping[st
                         _create_data(codec, positional, scope), None))
     store.cur.executemany(INSERT_OP, op_rows)
     store.cur.executemany(_insert_sql(codec), table_rows)
+    note_written(session, (codec.table,))
     op_writer.save_state(store.cur)
     return row_ids
 
@@ -636,6 +681,7 @@ def apply_remote(session: Session, ops: Iterable[OpRecord]) -> ApplyResult:
                if op.prev is None}
     cur.executemany(INSERT_OP, [store.encode(op, creates[id(op)][0] if op.prev is None else None)
                                 for op in new_ops])
+    note_written(session, {op.tbl for op in new_ops})
     result.applied = len(new_ops)
     for op in new_ops:
         if op_writer.clock.receive(op.hlc):

@@ -9,6 +9,9 @@ the first time it is shown, which keeps start-up short. What the window calls on
 - ``refresh()``: F5; ``focus_search()``: Ctrl+F (the roster's search when the page has none);
 - a QCloseEvent when the window closes: a page with unsaved work may save, or ignore the event to keep the
   window open.
+
+A page that shows records follows the change signal (``app.ui.ops.ChangeWatch``) to reread after another
+page's or a background task's writes; the status bar's count of changes not yet synced follows every change.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 from app.domain.errors import DomainError
 from app.services import listing
 from app.store.db import Database
-from app.ui import theme
+from app.ui import ops, theme
 from app.ui.pages import PageContext, PageSpec, load_pages
 from app.ui.qt import (
     QApplication,
@@ -46,6 +49,7 @@ from app.ui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    Slot,
 )
 from app.ui.widgets import clipboard
 
@@ -284,6 +288,7 @@ class MainWindow(QMainWindow):
         self.status_timer = QTimer(self)
         self.status_timer.timeout.connect(self.refresh_status)
         self.status_timer.start(STATUS_REFRESH_MS)
+        ops.notifier.changed.connect(self._changed)  # every write, whichever page or task made it
 
         self._started = False
         self.retranslate()
@@ -394,6 +399,11 @@ class MainWindow(QMainWindow):
                 mask_all()
 
     # ------------------------------------------------------------------ status bar
+    @Slot(object)
+    def _changed(self, _changes: ops.OpChanges) -> None:
+        if self.isVisible():  # a closed window has nothing to show (its database may be closed too)
+            self.refresh_status()  # what is left to sync, and the last sync
+
     def refresh_status(self) -> None:
         with self.database.read() as session:
             status = listing.sync_status(session)

@@ -15,8 +15,9 @@ from app.ui.worker import RUNNING, Report, Task
 
 def run_in_background(work: Callable[[Report], Any], *, receiver: QObject,
                       done: Callable[[Any], None], failed: Callable[[BaseException], None]) -> Task:
-    """Start ``work`` in a worker; ``done``/``failed`` run on the UI thread while ``receiver`` lives."""
-    task = Task(work)
+    """Start ``work`` in a worker; ``done``/``failed`` run on the UI thread while ``receiver`` lives. What the
+    work writes is announced as from ``receiver``."""
+    task = Task(work, source=receiver)
     # Slots of a QObject receiver: Qt drops the connection when the receiver is destroyed.
     relay = _Relay(receiver, done, failed)
     task.succeeded.connect(relay.on_done)

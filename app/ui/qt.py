@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QTimer,
     QTranslator,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import (
     QCloseEvent,
@@ -68,5 +69,5 @@ __all__ = [
     "QLabel", "QLibraryInfo", "QLineEdit", "QListWidget", "QListWidgetItem", "QLocale", "QMainWindow", "QMessageBox",
     "QModelIndex", "QObject", "QPalette", "QPersistentModelIndex", "QProgressDialog", "QPushButton", "QRadioButton",
     "QScrollArea", "QShortcut", "QSizePolicy", "QSplitter", "QStackedWidget", "QTabWidget", "QTableView", "QThread",
-    "QTimer", "QToolButton", "QTranslator", "QVBoxLayout", "QWidget", "Qt", "Signal",
+    "QTimer", "QToolButton", "QTranslator", "QVBoxLayout", "QWidget", "Qt", "Signal", "Slot",
 ]

@@ -3,6 +3,9 @@
 The task receives a ``report(stage, fraction)`` callable (:data:`app.domain.progress.Progress`); calling it after
 the user pressed cancel raises :class:`app.domain.progress.Cancelled` inside the task, so the task stops at its
 next progress point and its transaction rolls back. Both names are re-exported here for the pages.
+
+What the task's transactions committed is announced on the change signal (:mod:`app.ui.ops`) once the task
+ends, as from its ``source`` (the view that started it), before ``succeeded`` or ``failed`` is delivered.
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ class Task(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, work: Callable[[Report], Any]) -> None:
+    def __init__(self, work: Callable[[Report], Any], *, source: QObject | None = None) -> None:
         super().__init__()
         self._work = work
+        self._source = source
         self._cancel = threading.Event()
         self._thread = QThread()
         self.moveToThread(self._thread)
@@ -55,9 +59,19 @@ class Task(QObject):
             raise Cancelled()
         self.progressed.emit(stage, fraction)
 
+    def _work_announced(self) -> Any:
+        from app.ui import ops  # not at import: the sign-in window uses tasks before the store is loaded
+
+        written: set[str] = set()
+        try:
+            return ops.watch_commits(lambda: self._work(self._report), written)()
+        finally:
+            # Queued onto the UI thread ahead of succeeded/failed: the views hear of the change first.
+            ops.announce(written, self._source)
+
     def _run(self) -> None:
         try:
-            result = self._work(self._report)
+            result = self._work_announced()
         except BaseException as exc:  # the UI decides how to show it; nothing may escape a worker thread
             self.failed.emit(exc)
         else:

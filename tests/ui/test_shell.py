@@ -429,7 +429,7 @@ def test_status_bar_after_a_sync(qtbot: QtBot, database: Database, chinese: str)
     with database.write() as session:
         session.add(SyncRun(transport="folder", target="E:/jiafang", started_at=finished, finished_at=finished,
                             ok=True))
-    main.refresh_status()  # pages call this through the navigator after they write or sync
+    main.refresh_status()  # a write not made through app.ui.ops is not announced: read again by hand
     local = finished.astimezone().strftime("%Y-%m-%d %H:%M")
     assert main.sync_label.text() == f"上次同步：{local}"
     main.idle.stop()

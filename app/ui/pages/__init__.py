@@ -2,7 +2,8 @@
 
 A page is a QWidget made by ``factory(context)``. The context gives it the open database and a navigator:
 ``context.navigate(kind, record_id)`` asks the main window to show a record ("student", "household",
-"visit", "case") on whichever page registered itself as the handler of that kind.
+"visit", "case") on whichever page registered itself as the handler of that kind. A page hears of other
+pages' writes through the change signal (``app.ui.ops.ChangeWatch``), not through the navigator.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ if TYPE_CHECKING:
 
 class Navigator(Protocol):
     def navigate(self, kind: str, record_id: str) -> None: ...
-
-    def refresh_status(self) -> None: ...
 
 
 @dataclass(frozen=True)

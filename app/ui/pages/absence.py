@@ -21,7 +21,7 @@ from app.domain.warnings import Thresholds
 from app.services import attendance, listing, visit_lists
 from app.services.attendance import ClassAbsence
 from app.store.errors import translate
-from app.ui import theme
+from app.ui import ops, theme
 from app.ui.background import run_in_background
 from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.absences import ABSENCE_COLUMNS, ClassAbsenceModel
@@ -200,6 +200,9 @@ class AbsencePage(QWidget):
             edit.textEdited.connect(lambda _text: self.message.setText(""))
 
         self.retranslate()
+        # Shown, the class rereads after other pages' and tasks' writes (a sync's absences); hidden, on_shown
+        # rereads it. What is typed in the form stays.
+        self.changes = ops.ChangeWatch(self, ("absence", "student"), self.load, on_show=False)
         user = self.database.user
         if user is not None and user.school_id and self.school_combo.findData(user.school_id) > 0:
             self.school_combo.setCurrentIndex(self.school_combo.findData(user.school_id))  # a school's own laptop
@@ -431,7 +434,6 @@ class AbsencePage(QWidget):
         self.writing = False
         self.message.setText(text)
         self._refill = True
-        self.context.navigator.refresh_status()
         self.load()
         self.finished.emit(result)
 

@@ -217,6 +217,9 @@ class AuditPage(QWidget):
         self.key_button.clicked.connect(self.make_recovery_key)
         self._enable_dates(False)
         self.retranslate()  # reads the first page too
+        # Shown, the list rereads after other pages' writes (each view of a student's file is an event);
+        # hidden, on_shown rereads it.
+        self.changes = ops.ChangeWatch(self, ("audit_event",), self.refresh, on_show=False)
 
     def _date_edit(self, name: str, value: QDate) -> QDateEdit:
         edit = QDateEdit(value)
@@ -313,7 +316,7 @@ class AuditPage(QWidget):
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            secret = ops.call(lambda: recovery.create_recovery_key(self.database))
+            secret = ops.call(lambda: recovery.create_recovery_key(self.database), source=self)
         except DomainError as exc:
             self.key_error.setText(str(exc))
             return

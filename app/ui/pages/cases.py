@@ -47,6 +47,8 @@ from app.ui.widgets.dialogs import ActionDialog, StudentPicker
 from app.ui.widgets.fields import ErrorLabel, PeopleTable, code_combo, combo_value, date_edit, line_edit, text_area
 
 # Buttons in the order a case moves through its life; the extra "typical" is not a lifecycle move.
+#: What the cases list shows.
+CASE_LIST_TABLES = ("dropout_case", "persuasion_attempt", "retention_follow_up", "student", "school")
 ACTION_ORDER = (CaseAction.RECORD_ATTEMPT, CaseAction.RECORD_OUTCOME, CaseAction.RECORD_FOLLOW_UP,
                 CaseAction.VERIFY_PLACEMENT, CaseAction.RELAPSE, CaseAction.CLOSE)
 TIMELINE_COLOURS = {"detected": "#b3261e", "attempt": "#1a73e8", "outcome": "#188038", "follow_up": "#5f6368",
@@ -208,7 +210,7 @@ class CaseView(QWidget):
         return dialog
 
     def _write(self, call: Callable[[Any], Any]) -> Any:
-        return ops.write(self.database, call)
+        return ops.write(self.database, call, source=self)
 
     def start_action(self, action: CaseAction) -> ActionDialog | None:
         """Open the small dialog for a lifecycle action (shown non-modally so the page stays usable)."""
@@ -303,6 +305,9 @@ class CasesPage(QWidget):
         outer.setContentsMargins(8, 8, 8, 8)
         outer.addWidget(self.stack)
         self.refresh()
+        # Other pages' and tasks' writes: the list rereads in place (at once if shown, else when next shown);
+        # an open case is not reread under an action the user is writing.
+        self.changes = ops.ChangeWatch(self, CASE_LIST_TABLES, self._reread_list)
 
     def _build_list(self) -> None:
         page = QWidget()
@@ -364,6 +369,10 @@ class CasesPage(QWidget):
         self.count_label.setText(self.tr("{count} case(s)").format(count=self.model.total))
         self.table.resizeColumnsToContents()
 
+    def _reread_list(self) -> None:
+        self.model.refresh()
+        self.count_label.setText(self.tr("{count} case(s)").format(count=self.model.total))
+
     def _open_index(self, index: QModelIndex) -> None:
         record_id = self.model.id_at(index.row()) if index.isValid() else None
         if record_id:
@@ -384,7 +393,6 @@ class CasesPage(QWidget):
     def show_list(self) -> None:
         self.stack.setCurrentWidget(self.list_page)
         self.refresh()
-        self.context.navigator.refresh_status()
 
     def open_new_case(self) -> None:
         self.picker = StudentPicker(self.database, self.tr("Open a case: choose the student"), self)
@@ -412,7 +420,7 @@ class CasesPage(QWidget):
             return ops.write(self.database, lambda session: cases.open_case(
                 session, student_id, detected_on=v["detected_on"], reason=v["reason"],
                 dropped_month=v["dropped_month"] or None, reason_detail=v["reason_detail"],
-                whereabouts=v["whereabouts"], help_given=v["help_given"], plan=v["plan"]))
+                whereabouts=v["whereabouts"], help_given=v["help_given"], plan=v["plan"]), source=self)
 
         dialog = ActionDialog(self.tr("Open a dropout case"), self.tr("Open the case"), submit, self)
         dialog.add("detected_on", self.tr("Found out of school on"), date_edit(date.today()))

@@ -121,6 +121,8 @@ class ConflictsPage(QWidget):
         self.keep_buttons: list[QPushButton] = []
         self.current: ConflictView | None = None
         self.refresh()
+        # A sync's writes may bring conflicts in any synced table: reread at once if shown, else when next shown.
+        self.changes = ops.ChangeWatch(self, CODECS, self.refresh)
 
     def refresh(self) -> None:
         with self.database.read() as session:
@@ -184,14 +186,12 @@ class ConflictsPage(QWidget):
 
     def _decide(self, action: Any) -> None:
         try:
-            ops.write(self.database, action)
+            ops.write(self.database, action, source=self)
         except DomainError as exc:
             self.error.setText(str(exc))
             return
         self.new_value.clear()
         self.refresh()
-        if self.navigator is not None:
-            self.navigator.refresh_status()
 
 
 REGISTRY.register(PageSpec(

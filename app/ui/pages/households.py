@@ -7,7 +7,7 @@ from app.domain.codes import HardshipCategory, HouseholdType, StudentStatus
 from app.domain.errors import DomainError
 from app.domain.masking import mask_phone
 from app.services import listing
-from app.ui import theme
+from app.ui import ops, theme
 from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.households import HOUSEHOLD_COLUMNS, HouseholdTableModel, hardship_text
 from app.ui.models.paged import ID_ROLE, Column
@@ -29,6 +29,8 @@ from app.ui.qt import (
     QWidget,
 )
 
+#: What the household list and a household's details are read from.
+HOUSEHOLD_TABLES = ("household", "household_member", "student", "village", "hamlet", "township")
 CHILD_COLUMNS = (
     Column("name", QT_TRANSLATE_NOOP("Columns", "Name")),
     Column("school", QT_TRANSLATE_NOOP("Columns", "School")),
@@ -117,6 +119,8 @@ class HouseholdsPage(QWidget):
         self.retranslate()
         self._show_household(None)
         self._apply()
+        # Shown, it rereads after other pages' and tasks' writes; hidden, on_shown rereads it.
+        self.changes = ops.ChangeWatch(self, HOUSEHOLD_TABLES, self.refresh, on_show=False)
 
     # ------------------------------------------------------------------ list
     def _apply(self) -> None:

@@ -122,7 +122,7 @@ class ImportPage(QWidget):
                 plan = plan_import(session, path, today=date.today(), progress=progress, cancelled=cancelled)
                 return True, apply_import(session, plan, skip_invalid=skip_invalid, cancelled=cancelled)
 
-        self.task = Task(work)
+        self.task = Task(work, source=self)
         self.task.progressed.connect(self._progressed)
         self.task.succeeded.connect(self._done)
         self.task.failed.connect(self._failed)
@@ -171,8 +171,6 @@ class ImportPage(QWidget):
             self.summary.setText(self.summary.text() + "\n" + self.tr("Report: %1").replace("%1", str(written)))
         except DomainError as exc:
             self.error.setText(str(exc))
-        if applied and self.navigator is not None:
-            self.navigator.refresh_status()
 
     def _failed(self, exc: BaseException) -> None:
         from app.services.importing import ImportRejected, describe_error

@@ -260,8 +260,6 @@ class ReconciliationPage(QWidget):
         self.reason.setText("")
         self.status.setText("\n".join(messages) or self.tr("Dismissed."))
         self._show()
-        if self.navigator is not None:
-            self.navigator.refresh_status()
 
     def _apply_failed(self, exc: BaseException) -> None:
         # The transaction was rolled back: read the list again so no line shows as settled when it is not.

@@ -37,6 +37,7 @@ from app.domain.i18n import current_language
 from app.domain.rates import Stage
 from app.store.db import Database
 from app.store.errors import translate
+from app.ui import ops
 from app.ui.background import run_in_background
 from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.paged import ID_ROLE, Column, ListTableModel
@@ -44,6 +45,9 @@ from app.ui.pages import REGISTRY, Navigator, PageContext, PageSpec
 from app.ui.widgets.fields import ERROR_STYLE, date_edit, line_edit
 from app.ui.worker import Report
 
+#: What the report's figures and the warnings are computed from.
+REPORT_TABLES = ("student", "school", "visit", "dropout_case", "persuasion_attempt", "retention_follow_up",
+                 "return_check", "absence", "key_target", "registry_change", "campaign")
 UNIT_COLUMNS = [
     Column("name", QT_TRANSLATE_NOOP("Columns", "Unit")),
     Column("students", QT_TRANSLATE_NOOP("Columns", "On roll"), align_right=True),
@@ -281,6 +285,8 @@ class ReportsPage(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
         self.refresh()
+        # Other pages' and tasks' writes: the figures are computed again (at once if shown, else when next shown).
+        self.changes = ops.ChangeWatch(self, REPORT_TABLES, self._recompute)
 
     # ------------------------------------------------------------------ loading
     def _today(self) -> date:
@@ -301,6 +307,10 @@ class ReportsPage(QWidget):
         for button in (self.refresh_button, self.pdf_button, self.xlsx_button, self.ledger_button):
             button.setEnabled(not busy)
         self.up_button.setEnabled(not busy and len(self.levels) > 1)
+
+    def _recompute(self) -> None:
+        if not self.loading:  # one computing at a time; it reads the records as they are when it runs
+            self.refresh()
 
     def refresh(self) -> None:
         """Compute the report at the current level, and the warnings of the same scope, in the background."""

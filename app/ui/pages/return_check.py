@@ -266,7 +266,6 @@ class ReturnCheckPage(QWidget):
                 count=result.already_open)
         self.load_class()
         self.summary.setText(text)
-        self.context.navigator.refresh_status()
         self.finished.emit(result)
 
     def _failed(self, exc: BaseException) -> None:

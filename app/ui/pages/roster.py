@@ -18,7 +18,7 @@ from app.domain.errors import DomainError
 from app.domain.names import normalize_name
 from app.services import access, listing, responsibility
 from app.services.listing import StudentFilter
-from app.ui import theme
+from app.ui import ops, theme
 from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.paged import ID_ROLE, Column
 from app.ui.models.students import STUDENT_COLUMNS, StudentTableModel
@@ -52,6 +52,8 @@ from app.ui.worker import Report
 #: The most students "Assign who covers…" names at once: a class, a grade of a large school; not a district
 #: by mistake.
 MAX_ASSIGNED = 500
+#: What the student list shows (students, their school, household and place, who covers them, key targets).
+ROSTER_TABLES = ("student", "school", "household", "village", "hamlet", "township", "responsibility", "key_target")
 
 
 def configure_table(view: QTableView) -> None:
@@ -165,6 +167,8 @@ class RosterPage(QWidget):
         self._filling = False
         self._fill_choices()
         self.retranslate()
+        # Shown, the list rereads in place after other pages' and tasks' writes; hidden, on_shown rereads it.
+        self.changes = ops.ChangeWatch(self, ROSTER_TABLES, self._reread_list, on_show=False)
         self.search.textChanged.connect(self._apply)
         self.search.installEventFilter(self)
         # The class list depends on school and grade: refill it before the filter is applied.
@@ -391,6 +395,11 @@ class RosterPage(QWidget):
 
     def on_shown(self) -> None:
         self.refresh()
+
+    def _reread_list(self) -> None:
+        """The list and its count again; an open student's file is not reread (that is an audited view)."""
+        self.model.refresh()
+        self._update_count()
 
     # ------------------------------------------------------------------ language
     def retranslate(self) -> None:

@@ -502,7 +502,7 @@ class StudentView(QWidget):
                     for name, code in zip(present, value.split("/"), strict=False)}
 
         try:
-            shown = ops.write(self.database, reveal)
+            shown = ops.write(self.database, reveal, source=self)
         except DomainError as exc:
             self.reveal_errors[field].setText(str(exc))
             return
@@ -627,7 +627,7 @@ class StudentView(QWidget):
                                              unit=values["unit"] or None, phone=values["phone"] or None)
                 return duty.person_name, duty.role
 
-            return ops.write(self.database, work)
+            return ops.write(self.database, work, source=self)
 
         dialog = CoverageDialog(
             self.tr("Who covers {name}").format(name=self.file.student.name), self.tr("Save"), assign, self,
@@ -670,7 +670,8 @@ class StudentView(QWidget):
                 person=duty.person_name, role=role, name=self.file.student.name)):
             return
         try:
-            ops.write(self.database, lambda session: responsibility.unassign(session, duty.id))
+            ops.write(self.database, lambda session: responsibility.unassign(session, duty.id),
+                      source=self)
         except DomainError as exc:
             self.coverage_error.setText(str(exc))
             self._reload_coverage()

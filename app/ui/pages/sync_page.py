@@ -204,7 +204,7 @@ class SyncPage(QWidget):
         self.server_button.setEnabled(False)
         self.rekey_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.task = Task(work)
+        self.task = Task(work, source=self)
         self._cancelled = cancelled
         # Bound methods, not lambdas: a lambda would run in the worker's thread and touch widgets there.
         self.task.progressed.connect(self._progressed)
@@ -232,8 +232,6 @@ class SyncPage(QWidget):
         self.enroll_code.clear()  # a code works once; a token is not kept in the form
         self.server_token.clear()
         self.refresh()
-        if self.navigator is not None:
-            self.navigator.refresh_status()
 
     def _done(self, result: Any) -> None:
         if self.folder.text().strip():
@@ -293,8 +291,6 @@ class SyncPage(QWidget):
         save_setting(self.database.data_dir, "sync_folder", self.folder.text().strip())
         self.refresh()
         self.result.setPlainText("\n".join(result.lines()))
-        if self.navigator is not None:
-            self.navigator.refresh_status()
 
     def _rekey_closed(self, _result: int) -> None:
         if self.rekey_dialog is not None:

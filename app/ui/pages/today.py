@@ -14,7 +14,7 @@ from typing import Any
 from app.domain.codes import CampaignKind
 from app.services import listing
 from app.services.listing import CampaignCounts, WorkItem, WorkList
-from app.ui import theme
+from app.ui import ops, theme
 from app.ui.background import run_in_background
 from app.ui.i18n import QT_TRANSLATE_NOOP
 from app.ui.models.paged import ID_ROLE, Column, ListTableModel
@@ -67,6 +67,11 @@ COUNT_TITLES = (
     ("cases_open", QT_TRANSLATE_NOOP("TodayPage", "Cases not closed")),
     ("cases_closed", QT_TRANSLATE_NOOP("TodayPage", "Cases closed")),
 )
+
+
+#: What the work list and the campaign's counts are read from.
+WORK_TABLES = ("visit", "dropout_case", "persuasion_attempt", "retention_follow_up", "return_check", "key_target",
+               "campaign", "student", "school")
 
 
 @dataclass
@@ -150,6 +155,8 @@ class TodayPage(QWidget):
 
         self.refresh_button.clicked.connect(self.refresh)
         self.retranslate()
+        # Shown, it rereads after other pages' and tasks' writes; hidden, on_shown rereads anyway.
+        self.changes = ops.ChangeWatch(self, WORK_TABLES, self.refresh, on_show=False)
         # Start reading once the event loop runs: the window paints first, then the worker competes with it.
         self.loading = True
         QTimer.singleShot(0, self, self._load)

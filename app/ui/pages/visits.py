@@ -69,6 +69,8 @@ from app.ui.widgets.photos import PhotoStrip
 from app.ui.widgets.signature import SignaturePad
 from app.ui.worker import Report, Task
 
+#: What the visits list shows.
+VISIT_LIST_TABLES = ("visit", "student", "school", "campaign")
 VALIDATE_DELAY_MS = 350  # check after a short pause in typing, not on every key
 AUTOSAVE_WAIT_SECONDS = 0.2  # the timer's save gives way to a running sync or import (then tries again)
 
@@ -436,7 +438,7 @@ class VisitForm(QWidget):
         try:
             visit_id, raw = self.visit_id, self.raw()
             result = ops.write(self.database, lambda session: drafts.autosave_visit(session, visit_id, raw),
-                               wait=wait)
+                               wait=wait, source=self)
         except (DomainError, StoreError) as exc:
             # Keep the input and try again at the next tick: the user may have the disk back by then.
             self.error.show_message(str(exc))
@@ -461,7 +463,8 @@ class VisitForm(QWidget):
         visit_id = self.visit_id
         try:
             raw = self.raw()
-            ops.write(self.database, lambda session: drafts.finalize_visit_form(session, visit_id, raw))
+            ops.write(self.database, lambda session: drafts.finalize_visit_form(session, visit_id, raw),
+                      source=self)
         except (DomainError, StoreError) as exc:
             self.dirty = True  # the refused finalize rolled back its save: save the input again, now
             self.save_now()
@@ -481,7 +484,8 @@ class VisitForm(QWidget):
             return None
         try:
             amended = self.visit_id
-            new_id = ops.write(self.database, lambda session: visits.amend_visit(session, amended).id)
+            new_id = ops.write(self.database, lambda session: visits.amend_visit(session, amended).id,
+                               source=self)
         except (DomainError, StoreError) as exc:
             self.error.show_message(str(exc))
             return None
@@ -496,7 +500,8 @@ class VisitForm(QWidget):
             return False
         visit_id = self.visit_id
         try:
-            ops.write(self.database, lambda session: drafts.discard_visit_draft(session, visit_id))
+            ops.write(self.database, lambda session: drafts.discard_visit_draft(session, visit_id),
+                      source=self)
         except (DomainError, StoreError) as exc:
             self.error.show_message(str(exc))
             return False
@@ -546,7 +551,8 @@ class VisitForm(QWidget):
 
     def remove_photo(self, attachment_id: str) -> None:
         try:
-            ops.write(self.database, lambda session: photos.remove_attachment(session, attachment_id))
+            ops.write(self.database, lambda session: photos.remove_attachment(session, attachment_id),
+                      source=self)
         except (DomainError, StoreError) as exc:
             self.photo_error.show_message(str(exc))
             return
@@ -559,7 +565,8 @@ class VisitForm(QWidget):
         box = self.guardian_signature if kind == "guardian_signature" else self.visitor_signature
         visit_id = self.visit_id
         try:
-            ops.write(self.database, lambda session: photos.add_signature(session, visit_id, kind, png))
+            ops.write(self.database, lambda session: photos.add_signature(session, visit_id, kind, png),
+                      source=self)
         except (DomainError, StoreError) as exc:
             box.error.show_message(str(exc))
             return
@@ -595,6 +602,9 @@ class VisitsPage(QWidget):
         QShortcut(QKeySequence("Ctrl+S"), self, self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.refresh()
+        # Other pages' and tasks' writes: the list rereads in place (at once if shown, else when next shown);
+        # an open visit form is never reread under the user's typing.
+        self.changes = ops.ChangeWatch(self, VISIT_LIST_TABLES, self._reread_list)
 
     def _build_list(self) -> None:
         page = QWidget()
@@ -689,6 +699,10 @@ class VisitsPage(QWidget):
         self.count_label.setText(self.tr("{count} visit record(s)").format(count=self.model.total))
         self.table.resizeColumnsToContents()
 
+    def _reread_list(self) -> None:
+        self.model.refresh()
+        self.count_label.setText(self.tr("{count} visit record(s)").format(count=self.model.total))
+
     def _open_index(self, index: QModelIndex) -> None:
         record_id = self.model.id_at(index.row()) if index.isValid() else None
         if record_id:
@@ -699,7 +713,6 @@ class VisitsPage(QWidget):
             self.form.save_now()
         self.stack.setCurrentWidget(self.list_page)
         self.refresh()
-        self.context.navigator.refresh_status()
 
     # ------------------------------------------------------------------ form
     def show_record(self, kind: str, record_id: str) -> None:
@@ -722,7 +735,6 @@ class VisitsPage(QWidget):
         self.finalize_button.setVisible(draft)
         self.delete_button.setVisible(draft)
         self.amend_button.setVisible(not draft and self.form.refusal is None)
-        self.context.navigator.refresh_status()
 
     def new_visit(self) -> None:
         """Ctrl+N: choose the student, and a new draft opens (it is saved from the first moment)."""
@@ -743,7 +755,7 @@ class VisitsPage(QWidget):
             return visits.start_visit(session, student_id, visited_on=today, campaign_id=campaign_id).id
 
         try:
-            visit_id = ops.write(self.database, start)
+            visit_id = ops.write(self.database, start, source=self)
         except (DomainError, StoreError) as exc:
             self.list_error.show_message(str(exc))
             return None

@@ -232,7 +232,7 @@ class RekeyDialog(QDialog):
 
         self._set_running(True)
         self.progress.setValue(0)
-        self.task = Task(work)
+        self.task = Task(work, source=self)
         # Bound methods, not lambdas: a lambda would run in the worker's thread and touch widgets there.
         self.task.progressed.connect(self._progressed)
         self.task.succeeded.connect(self._done)
