@@ -3,12 +3,13 @@ of the same file plus a raw ``executemany`` of its rows into one plain SQLite ta
 the import's peak memory, which must stay flat: the peak RSS of importing N rows against importing N/5 rows
 (20,000 for 100,000), and against calamine's bare parse of the N-row file in the same setting.
 
-Issue 17's, since the reader is python-calamine: the import's read phase (``spreadsheets.open_table`` and every
-row it hands over: format detection, header, merged cells, empty cells) against calamine's bare parse of the same
-file (open, read the sheet, iterate its rows), each in a fresh process (bound 2x); and the whole import against
-calamine's parse plus the design's floor (:mod:`bench.floor`: the very rows and op-log rows the import stored,
-raw executemany into a copy of the same encrypted folder after the same validation), bound 2x. The import
-against calamine's parse plus a raw executemany into one plain table is kept for comparison.
+Issue 17's, since the reader is calamine (python-calamine-plus's row stream): the import's read phase
+(``spreadsheets.open_table`` and every row it hands over: format detection, header, merged cells, empty cells)
+against calamine's bare parse of the same file (open, stream the sheet's rows), each in a fresh process (bound
+2x); and the whole import against calamine's parse plus the design's floor (:mod:`bench.floor`: the very rows and
+op-log rows the import stored, raw executemany into a copy of the same encrypted folder after the same
+validation), bound 2x. The import against calamine's parse plus a raw executemany into one plain table is kept
+for comparison.
 
     python -m bench.import_roster [N] [--small M] [--no-memory] [--reimport]
 
@@ -100,11 +101,11 @@ def baseline(path: Path, plain: Path) -> float:
 
 def baseline_calamine(path: Path, plain: Path) -> float:
     """(a'): calamine's parse of the file, streamed into the same raw executemany."""
-    import python_calamine
+    import python_calamine_plus
 
     started = time.perf_counter()
-    workbook = python_calamine.CalamineWorkbook.from_path(path)
-    rows = workbook.get_sheet_by_index(0).iter_rows()
+    workbook = python_calamine_plus.CalamineWorkbook.from_path(path)
+    rows = iter(workbook.stream_sheet_by_index(0))
     next(rows), next(rows)  # the title and the header
     connection = sqlite3.connect(plain)
     connection.execute(f"CREATE TABLE roster ({', '.join(f'c{i}' for i in range(len(HEADER)))})")
@@ -146,10 +147,10 @@ def child(mode: str, path: str, data_dir: str, results: Any, newer: str | None =
     before = None
     started = time.perf_counter()
     if mode == "parse":
-        import python_calamine
+        import python_calamine_plus
 
-        workbook = python_calamine.CalamineWorkbook.from_path(path)
-        figures["rows"] = sum(1 for _ in workbook.get_sheet_by_index(0).iter_rows())
+        workbook = python_calamine_plus.CalamineWorkbook.from_path(path)
+        figures["rows"] = sum(1 for _ in workbook.stream_sheet_by_index(0))
         workbook.close()
     elif mode == "read":
         with open_table(Path(path)) as table:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("reportlab", "openpyxl", "python_calamine", "cryptography", "fastapi", "starlette", "uvicorn", "pypinyin")
+HEAVY = ("reportlab", "openpyxl", "python_calamine_plus", "cryptography", "fastapi", "starlette", "uvicorn", "pypinyin")
 
 PROBE = """
 import json, sys

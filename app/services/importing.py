@@ -16,9 +16,8 @@ What a plan keeps does not grow with the file: the rows it will write, and every
 wait in encrypted temporary spills (``importing_rows.Spill``), not in lists; repeated ID numbers are found from
 compact integer keys (``importing_rows.KeyIndex``, 12–20 bytes a row). Writing reads the spills back rather than
 parsing the file a second time; the file must still be the one that was checked (size, modification time and a
-BLAKE2 digest), or nothing is written. Reading does grow with the file for .xlsx and .xls: python-calamine holds
-the sheet being read in memory (about 2 KB a row of a 21-column export; see ``spreadsheets.MAX_SHEET_XML_BYTES``);
-CSV is read line by line.
+BLAKE2 digest), or nothing is written. Reading does not grow with the file either: an .xlsx sheet and a CSV are
+streamed row by row; only an .xls sheet, at most 65,536 rows, is read whole.
 
 An empty cell never erases what is stored: a poverty list with only 姓名, 身份证号 and 是否建档立卡 updates the
 flag and leaves grade, class and the rest alone.

@@ -8,9 +8,11 @@ filled in (a school name merged down over its pupils). :func:`convert_cell` and 
 way the roster import does (ID numbers as text, grades like 四年级 or 初一, dates however they are written, 是/否);
 :func:`column_aliases` gives the header spellings the registry uses, for a list that adds its own.
 
-.xlsx and .xls are read by python-calamine (Rust), which reads a whole sheet at a time: some ten times faster than
-openpyxl's streaming read-only mode, for memory that grows with the sheet (about 1.7 times its unpacked XML, so
-MAX_SHEET_XML_BYTES bounds it). CSV is read line by line. openpyxl stays for writing ledgers, not for reading.
+.xlsx and .xls are read by calamine (Rust), through python-calamine-plus: python-calamine with a row-by-row
+stream over an .xlsx sheet, so reading a 100,000-row export holds a row at a time (python-calamine itself reads a
+whole sheet first, about 2 KB a row of a registry export: 209 MB at 100,000 rows), some ten times faster than
+openpyxl's streaming read-only mode. An .xls sheet is read whole (its format stops at 65,536 rows). CSV is read
+line by line. openpyxl stays for writing ledgers, not for reading.
 
 A file that cannot be used as a whole raises :class:`RosterFileError` with a message for a teacher, in Chinese and
 English; nothing here touches the database.
@@ -38,13 +40,14 @@ from app.domain.identity import normalize_id_text
 from app.domain.names import normalize_name
 
 if TYPE_CHECKING:
-    from python_calamine import CalamineSheet
+    from python_calamine_plus import CalamineSheet, CalamineSheetStream
 
 # Registry exports of a whole district are a few tens of MB; anything far larger is not a roster, and reading it
 # would keep a teacher's laptop busy for minutes before saying so.
 MAX_FILE_BYTES = 200 * 1024 * 1024
-# A sheet is read whole (see _workbook_sheets): 512 MiB of sheet XML is some 400,000 rows of a 21-column export and
-# about 900 MB of memory while it is read.
+# 512 MiB of sheet XML is some 400,000 rows of a 21-column export, several times a province's largest county. The
+# .xlsx rows are streamed, but the shared strings are held whole, and a zip bomb would keep the laptop busy for
+# minutes before it came to an end: the directory says so at once.
 MAX_SHEET_XML_BYTES = 512 * 1024 * 1024
 HEADER_SCAN_ROWS = 20
 MIN_HEADER_MATCHES = 3
@@ -460,9 +463,9 @@ def _csv_sheets(path: Path, encoding: str, stack: contextlib.ExitStack) -> Itera
 
 
 def _check_unpacked(path: Path) -> None:
-    """Refuse an .xlsx whose largest sheet unpacks to more than MAX_SHEET_XML_BYTES, from the archive's directory
-    alone: calamine holds a whole sheet in memory while it is read (about 1.7 times its XML), and a file far past
-    any roster, or a zip bomb, would exhaust a laptop's memory instead of getting a message."""
+    """Refuse an .xlsx whose largest sheet and shared strings unpack to more than MAX_SHEET_XML_BYTES, from the
+    archive's directory alone: a file far past any roster, or a zip bomb, would hold a laptop for minutes (and
+    its shared strings, read whole, its memory) instead of getting a message."""
     try:
         with zipfile.ZipFile(path) as archive:
             sizes = [(info.filename, info.file_size) for info in archive.infolist()]
@@ -496,9 +499,9 @@ def _unreadable(file_format: str, exc: BaseException, *, opening: bool) -> Roste
 
 
 def _workbook_sheets(path: Path, file_format: str, stack: contextlib.ExitStack) -> Iterator[_Sheet]:
-    """The worksheets of an .xlsx or .xls file in workbook order (chart and macro sheets left out), each read
-    whole by python-calamine when it is reached, with its merged ranges."""
-    import python_calamine
+    """The worksheets of an .xlsx or .xls file in workbook order (chart and macro sheets left out), each with its
+    merged ranges: an .xlsx sheet streamed row by row, an .xls sheet read whole when it is reached."""
+    import python_calamine_plus as python_calamine
 
     if file_format == "xlsx":
         _check_unpacked(path)
@@ -515,15 +518,44 @@ def _workbook_sheets(path: Path, file_format: str, stack: contextlib.ExitStack) 
         if sheet_info.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue
         try:
-            sheet = workbook.get_sheet_by_index(index)
-            merges = sheet.merged_cell_ranges or []
+            if file_format == "xlsx":
+                # The merged ranges follow the rows in the sheet's XML: a rich stream reads the sheet's metadata
+                # before its first row (0.4 s at 100,000 rows); the plain stream that reads the values retires it.
+                merges = workbook.stream_sheet_by_index(index, rich=True).merged_cell_ranges or []
+                rows = _streamed_rows(workbook.stream_sheet_by_index(index))
+            else:
+                sheet = workbook.get_sheet_by_index(index)
+                merges = sheet.merged_cell_ranges or []
+                rows = _sheet_rows(sheet)
+                del sheet  # held by its rows only: it goes when they do, before the next sheet is read
         except BaseException as exc:
             if not _calamine_failed(exc):
                 raise
             raise _unreadable(file_format, exc, opening=False) from None
-        yield _Sheet(sheet_info.name, _sheet_rows(sheet),
+        yield _Sheet(sheet_info.name, rows,
                      [(first[0] + 1, last[0] + 1, first[1], last[1]) for first, last in merges if first != last])
-        del sheet  # one sheet in memory at a time: this one goes before the next is read
+        del rows
+
+
+# What Excel shows in a cell whose formula failed; the stream hands them over as that text.
+_EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                           "#SPILL!", "#CALC!"})
+
+
+def _streamed_rows(stream: CalamineSheetStream) -> Rows:
+    """An .xlsx sheet's rows as calamine streams them (from the file's first row and column), an empty cell or an
+    error value as None; a sheet damaged past its first rows raises RosterFileError when the damage is reached."""
+    rows = enumerate(stream, start=1)
+    while True:
+        try:
+            number, cells = next(rows)
+        except StopIteration:
+            return
+        except BaseException as exc:
+            if not _calamine_failed(exc):
+                raise
+            raise _unreadable("xlsx", exc, opening=False) from None
+        yield number, [None if cell == "" or cell in _EXCEL_ERRORS else cell for cell in cells]
 
 
 def _sheet_rows(sheet: CalamineSheet) -> Rows:

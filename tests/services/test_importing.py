@@ -8,6 +8,7 @@ import errno
 import gc
 import io
 import os
+import re
 import tracemalloc
 import zipfile
 from collections.abc import Sequence
@@ -532,6 +533,16 @@ def test_damaged_and_locked_workbooks(database: Database, schools: dict[str, str
     refused(database, locked, "无法读取 .xls 文件：可能设置了打开密码")
     monkeypatch.setattr(spreadsheets, "MAX_SHEET_XML_BYTES", 1000)
     refused(database, good, "解压后", "上限")
+
+
+def test_damage_deep_in_a_streamed_sheet_imports_nothing(database: Database, schools: dict[str, str],
+                                                        tmp_path: Path) -> None:
+    """The rows are streamed: 400 good pupils are planned before a damaged cell near the end is reached, and
+    then the file is refused whole, with nothing written."""
+    good = write_xlsx(tmp_path / "好.xlsx", [pupil(index) for index in range(1, 451)])
+    damaged = _rewritten(good, tmp_path / "坏.xlsx", "xl/worksheets/sheet1.xml", lambda data: re.sub(
+        rb'<c r="A420"[^>]*>.*?</c>', b'<c r="A420" t="n"><v>abc</v></c>', data))
+    refused(database, damaged, ".xlsx 文件内容有误，无法读完")
 
 
 def test_damaged_workbook_messages_in_english(database: Database, schools: dict[str, str], tmp_path: Path) -> None:

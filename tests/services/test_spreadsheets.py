@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from app.domain.errors import ValidationError
-from app.services.spreadsheets import YearMonth, cell_text, convert_cell, open_table
+from app.services.spreadsheets import RosterFileError, YearMonth, cell_text, convert_cell, open_table
 
 
 # ----------------------------------------------------------------------------- cells
@@ -200,3 +200,28 @@ def test_error_cells_read_as_empty(tmp_path: Path) -> None:
     with open_table(path) as table:
         [(_, values)] = list(table.rows)
         assert table.value("name", values) == "韦明" and table.value("grade", values) is None
+
+
+def test_damage_past_the_first_rows_is_refused_when_reached(tmp_path: Path) -> None:
+    """An .xlsx sheet is streamed: a cell damaged deep in the sheet (a number cell holding text) is found only
+    when the stream reaches it, after thousands of rows were handed over, and is reported as a damaged file."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["姓名", "身份证号", "年级"])
+    for index in range(3000):
+        workbook.active.append(["韦明", ID, 1 + index % 9])
+    source = tmp_path / "a.xlsx"
+    workbook.save(source)
+    path = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(path, "w") as out:
+        for item in archive.infolist():
+            data = archive.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<c r="C2500"[^>]*>.*?</c>', b'<c r="C2500" t="n"><v>abc</v></c>', data)
+            out.writestr(item, data)
+    handed_over = 0
+    with open_table(path) as table, pytest.raises(RosterFileError) as raised:
+        for _ in table.rows:
+            handed_over += 1
+    assert handed_over == 2498  # rows 2 to 2499, each as the file has it
+    assert str(raised.value).startswith(".xlsx 文件内容有误，无法读完")
+    assert raised.value.en.startswith("The .xlsx file is damaged and cannot be read to the end: ")
