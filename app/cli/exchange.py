@@ -117,8 +117,8 @@ def _print_plan(plan: ImportPlan, *, dry_run: bool, errors: Sequence[RowError] |
         print(where)
     print(plan.summary(lang))
     if dry_run:
-        _print_rows([_t(f"第 {a.row} 行 {a.student.name}（{a.student.grade} 年级 {a.student.class_name or ''}）",
-                        f"Row {a.row} {a.student.name} (grade {a.student.grade} {a.student.class_name or ''})"
+        _print_rows([_t(f"第 {a.row} 行 {a.name}（{a.grade} 年级 {a.class_name or ''}）",
+                        f"Row {a.row} {a.name} (grade {a.grade} {a.class_name or ''})"
                         ).rstrip() for a in plan.to_add], _t("将新增：", "Would add:"), plan.counts.to_add)
         _print_rows([_t(f"第 {c.row} 行 {c.name}：", f"Row {c.row} {c.name}: ") + c.describe(lang)
                      for c in plan.to_change], _t("将更新：", "Would change:"), plan.counts.to_change)

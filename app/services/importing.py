@@ -169,12 +169,24 @@ class Guardian:
 @dataclass(slots=True)
 class StudentToAdd:
     row: int
-    student: StudentInput
     #: The student's stored values as :func:`roster.validate_student` made them on the plan's day: the apply
-    #: writes these (with the household it makes), so a row is validated once.
+    #: writes these (with the household it makes), so a row is validated once. Not the StudentInput they came
+    #: from as well: every planned row is spilled and read back, and it was a third of the bytes.
     stored: dict[str, Any]
     household: HouseholdInput | None = None
     guardian: Guardian | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.stored["name"])
+
+    @property
+    def grade(self) -> int:
+        return int(self.stored["grade"])
+
+    @property
+    def class_name(self) -> str | None:
+        return self.stored["class_name"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -686,7 +698,7 @@ class _Planner:
                 hardship=[HardshipCategory.REGISTERED_POOR] if values.get("registered_poor") else [])
             if values.get("guardian"):
                 guardian = Guardian(values["guardian"], values.get("relation") or None, values.get("phone"))
-        return StudentToAdd(row, student, stored, household, guardian)
+        return StudentToAdd(row, stored, household, guardian)
 
     def change(self, row: int, values: dict[str, Any], match: _Existing,
                school_id: str | None) -> StudentToChange | None:

@@ -791,11 +791,10 @@ def test_file_changed_while_read_is_refused(database: Database, schools: dict[st
 def test_spilled_rows_come_back_equal() -> None:
     """The plan's records are pickled by their constructor arguments (pickle_compactly): every field, nested
     records and defaults included, comes back from an encrypted frame as it went in."""
-    from datetime import date
-
     guardian = importing.Guardian("韦大山", "父亲", "13800000000")
-    adds = [importing.StudentToAdd(row, roster.StudentInput(name="韦小山", sex="1", birth_date=date(2016, 3, 1),
-                                                            school_id="s1", grade=4, class_name="2班"),
+    stored = {"name": "韦小山", "sex": "1", "birth_date": "2016-03-01", "school_id": "s1", "grade": 4,
+              "class_name": "2班"}
+    adds = [importing.StudentToAdd(row, dict(stored, name=f"韦小山{row}"),
                                    roster.HouseholdInput(scope="s1", head_name="韦大山", hardship=["registered_poor"]),
                                    guardian if row % 2 else None) for row in range(3, 8)]
     change = importing.StudentToChange(9, "st1", "黄一", {"grade": 5},

@@ -225,3 +225,15 @@ def test_damage_past_the_first_rows_is_refused_when_reached(tmp_path: Path) -> N
     assert handed_over == 2498  # rows 2 to 2499, each as the file has it
     assert str(raised.value).startswith(".xlsx 文件内容有误，无法读完")
     assert raised.value.en.startswith("The .xlsx file is damaged and cannot be read to the end: ")
+
+
+def test_a_repeated_cell_reads_the_same_each_time() -> None:
+    """Cells of the repeating columns are read once and remembered: the same cell reads alike every time, a
+    bad one is refused every time, and a number is not taken for the text or the truth value that equals it."""
+    assert [convert_cell("grade", value) for value in ("四年级", "四年级", 4, 4.0)] == [4, 4, 4, 4]
+    for _ in range(2):
+        with pytest.raises(ValidationError, match="年级"):
+            convert_cell("grade", "高一")
+    assert (convert_cell("registered_poor", 1), convert_cell("registered_poor", True),
+            convert_cell("registered_poor", "1")) == (True, True, True)
+    assert convert_cell("class_name", 2) == "2" and convert_cell("class_name", "2班") == "2班"

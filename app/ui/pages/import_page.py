@@ -161,7 +161,7 @@ class ImportPage(QWidget):
         lines = [describe_error(error, lang) for error in (value.skipped if applied else plan.rejected)]
         total = counts.errors if lines else 0
         if not applied:
-            lines = [f"+ {a.student.name}" for a in plan.to_add] + \
+            lines = [f"+ {a.name}" for a in plan.to_add] + \
                 [f"~ {c.name}: {c.describe(lang)}" for c in plan.to_change] + lines
             total += counts.to_add + counts.to_change
         lines += [describe_error(note, lang) for note in plan.notes]
