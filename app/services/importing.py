@@ -977,26 +977,15 @@ def apply_import(session: Session, plan: ImportPlan, *, skip_invalid: bool,
     households = 0
     for chunk in _batches(plan.students_to_add(), _WRITE_CHUNK):
         raise_if_cancelled(cancelled, *CANCELLED)
-        with_household = [item for item in chunk if item.household is not None]
+        families = [roster.NewFamily(item.stored, item.household) if item.guardian is None else roster.NewFamily(
+            item.stored, item.household, item.guardian.name, item.guardian.relation, item.guardian.phone)
+            for item in chunk]
         try:
-            household_ids = roster.add_households(session, [item.household for item in with_household
-                                                            if item.household is not None])
-        except roster.BatchError as exc:
-            raise ImportRejected(plan, [_at_row(with_household[e.index].row, e) for e in exc.errors]) from None
-        households += len(household_ids)
-        by_row = {item.row: household_id for item, household_id in zip(with_household, household_ids, strict=True)}
-        members = [MemberInput(household_id=by_row[item.row], name=item.guardian.name, relation=item.guardian.relation,
-                               phone=item.guardian.phone, is_guardian=True)
-                   for item in with_household if item.guardian is not None]
-        if members:
-            roster.add_members(session, members)
-        # Copies, so the plan itself stays as planned (a rolled-back apply can be retried with it).
-        students = [{**item.stored, "household_id": by_row[item.row]} if item.row in by_row else item.stored
-                    for item in chunk]
-        try:
-            added += len(roster.add_validated_students(session, students))
+            made, made_households = roster.add_new_families(session, families)
         except roster.BatchError as exc:
             raise ImportRejected(plan, [_at_row(chunk[e.index].row, e) for e in exc.errors]) from None
+        added += len(made)
+        households += made_households
         done += len(chunk)
         if progress is not None:
             progress(done)

@@ -292,6 +292,41 @@ def test_batch_row_clashing_with_the_database(database: Database, student: Stude
     assert "已属于另一名学生" in err.value.errors[0].zh
 
 
+def test_new_families_make_households_guardians_and_students(database: Database, school: School) -> None:
+    stored = [roster.validate_student(make_input(school.id, name=n, sequence=q), today=TODAY)
+              for n, q in (("韦小明", 11), ("黄丽", 22), ("覃明", 33))]
+    families = [roster.NewFamily(stored[0], HouseholdInput(scope=school.id, head_name="韦大山"), "韦大山", "父亲",
+                                 "13877110000"),
+                roster.NewFamily(stored[1], HouseholdInput(scope=school.id, address="那告屯 3 号")),
+                roster.NewFamily(stored[2])]
+    with database.write() as session:
+        ids, made = roster.add_new_families(session, families)
+    assert made == 2
+    with database.read() as session:
+        students = [session.get(Student, i) for i in ids]
+        assert [s.name for s in students if s] == ["韦小明", "黄丽", "覃明"]
+        first, second, third = (s.household_id for s in students if s)
+        assert first and second and first != second and third is None
+        members = session.scalars(select(HouseholdMember)).all()
+        assert [(m.household_id, m.name, m.relation, m.phone, m.is_guardian, m.scope) for m in members] == [
+            (first, "韦大山", "父亲", "13877110000", True, school.id)]
+        assert session.get(Household, second).address == "那告屯 3 号"  # type: ignore[union-attr]
+
+
+def test_new_families_with_a_bad_row_write_nothing(database: Database, student: Student) -> None:
+    """A bad guardian's phone and an ID number already taken are both found before anything is written."""
+    school_id = student.school_id
+    fresh = roster.validate_student(make_input(school_id, name="黄丽", sequence=22), today=TODAY)
+    taken = roster.validate_student(make_input(school_id, name="韦小明", sequence=11), today=TODAY)
+    families = [roster.NewFamily(fresh, HouseholdInput(scope=school_id), "黄大", "母亲", "12345"),
+                roster.NewFamily(fresh | {"id_number": None, "student_number": None},
+                                 HouseholdInput(scope=school_id, head_name="覃二")),
+                roster.NewFamily(taken, HouseholdInput(scope=school_id))]
+    with unchanged(database), pytest.raises(BatchError) as err, database.write() as session:
+        roster.add_new_families(session, families)
+    assert [(e.index, e.field) for e in err.value.errors] == [(0, "phone"), (2, "id_number")]
+
+
 # ----------------------------------------------------------------------------- editing students
 def test_edit_student_changes_the_fields_and_the_initials(database: Database, student: Student) -> None:
     with database.write() as session:

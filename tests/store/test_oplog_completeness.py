@@ -96,6 +96,8 @@ def test_every_service_write_is_in_the_log(database: Database) -> None:
             school.id, name="韦小红", sequence=22, household_id=second_household)], today=TODAY)
         call(s, roster.add_validated_students, [roster.validate_student(make_student_input(
             school.id, name="韦小明", sequence=31), today=TODAY)])
+        call(s, roster.add_new_families, [roster.NewFamily(roster.validate_student(make_student_input(
+            school.id, name="黄丽", sequence=41), today=TODAY), roster.HouseholdInput(scope=school.id), "黄大山")])
         call(s, roster.edit_student, student_id, class_name="1班", today=TODAY)
         call(s, roster.set_flags, student_id, left_behind="2", registered_poor=True, today=TODAY)
         call(s, registry.record_change, sibling_id, "class_change", TODAY, to_class="3班")
