@@ -82,7 +82,8 @@ class TableCodec:
     list_fields: frozenset[str]  # JSON lists that are never NULL: absent means empty
     defaults: Mapping[str, Any]
     field_set: frozenset[str] = frozenset()
-    layout: tuple[tuple[str, Any, Any], ...] = ()  # (name, absent value, default) per field
+    #: (name, absent value, default, what the table stores when absent, whether the column holds JSON) per field
+    layout: tuple[tuple[str, Any, Any, Any, bool], ...] = ()
     column_absent: tuple[Any, ...] = ()  # what the table stores for an absent field
     json_positions: frozenset[int] = frozenset()
     scope_index: int | None = None
@@ -93,8 +94,9 @@ class TableCodec:
         # Derived lookups, precomputed because creating rows in bulk consults them for every field.
         set_ = object.__setattr__
         set_(self, "field_set", frozenset(self.fields))
-        set_(self, "layout", tuple((n, self.absent(n), self.defaults.get(n)) for n in self.fields))
         set_(self, "column_absent", tuple(self.to_column(n, self.absent(n)) for n in self.fields))
+        set_(self, "layout", tuple((n, self.absent(n), self.defaults.get(n), column_absent, n in self.json_fields)
+                                   for n, column_absent in zip(self.fields, self.column_absent, strict=True)))
         set_(self, "json_positions", frozenset(i for i, n in enumerate(self.fields) if n in self.json_fields))
         set_(self, "scope_index", self.fields.index("scope") if "scope" in self.fields else None)
         set_(self, "index", {n: i for i, n in enumerate(self.fields)})
@@ -442,21 +444,25 @@ def _insert_sql(codec: TableCodec) -> str:
 _WIRE_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
-def _positional(codec: TableCodec, values: Mapping[str, Any]) -> list[Any]:
-    """A new row's log values in field order, None where a field is at its absent value.
-
-    This is the create op's stored form and the source of the table row; it runs 100,000 times in an
-    import, so plain values skip the conversion call.
-    """
+def _new_row(codec: TableCodec, row_id: str, values: Mapping[str, Any]) -> tuple[list[Any], tuple[Any, ...]]:
+    """A new row's log values in field order (None where a field is at its absent value: the create op's
+    stored form) and its table row, in one pass: it runs 100,000 times in an import, so plain values skip the
+    conversion call."""
     if not codec.field_set.issuperset(values):
         raise KeyError(f"{codec.table} has no field(s) {sorted(set(values) - codec.field_set)}")
-    out = []
-    for name, absent, default in codec.layout:
+    positional: list[Any] = []
+    row: list[Any] = [row_id]
+    for name, absent, default, column_absent, is_json in codec.layout:
         value = values.get(name, default)
         if type(value) not in _WIRE_TYPES:
             value = to_wire(value)
-        out.append(None if value is None or value == absent else value)
-    return out
+        if value is None or value == absent:
+            positional.append(None)
+            row.append(column_absent)
+        else:
+            positional.append(value)
+            row.append(_dumps(value) if is_json else value)
+    return positional, tuple(row)
 
 
 def _wire_create(codec: TableCodec, row_id: str, data: Mapping[str, Any], scope: str) -> tuple[str, tuple[Any, ...]]:
@@ -466,7 +472,7 @@ def _wire_create(codec: TableCodec, row_id: str, data: Mapping[str, Any], scope:
     row = list(codec.column_absent)
     index, absent, json_positions = codec.index, codec.absent_values, codec.json_positions
     for name, value in data.items():
-        i = index[name]  # KeyError for a field the table lacks, as _positional
+        i = index[name]  # KeyError for a field the table lacks, as _new_row
         if value is None or value == absent[i]:
             continue
         stored[i] = value
@@ -486,14 +492,6 @@ def _create_data(codec: TableCodec, positional: list[Any], scope: str) -> str:
     return _dumps(positional)
 
 
-def _table_row(codec: TableCodec, row_id: str, positional: Sequence[Any]) -> tuple[Any, ...]:
-    row = [absent if value is None else value for value, absent in zip(positional, codec.column_absent, strict=True)]
-    for i in codec.json_positions:
-        if positional[i] is not None:
-            row[i] = _dumps(positional[i])
-    return (row_id, *row)
-
-
 def create_many(session: Session, model: type[Synced], rows: Sequence[Mapping[str, Any]],
                 *, ids: Sequence[str] | None = None) -> list[str]:
     """Create rows (each a dict of field values, ``scope`` required) in one go; returns their ids."""
@@ -508,11 +506,11 @@ def create_many(session: Session, model: type[Synced], rows: Sequence[Mapping[st
     op_rows: list[tuple[Any, ...]] = []
     table_rows: list[tuple[Any, ...]] = []
     for row_id, values in zip(row_ids, rows, strict=True):
-        positional = _positional(codec, values)
+        positional, table_row = _new_row(codec, row_id, values)
         scope = positional[scope_index]
         if not scope:
             raise ValueError(f"{codec.table} row without scope")
-        table_rows.append(_table_row(codec, row_id, positional))
+        table_rows.append(table_row)
         seq, hlc = op_writer.stamp()
         op_rows.append((device, seq, hlc, codec.table, row_id, store.atom(scope), user,
                         _create_data(codec, positional, scope), None))
