@@ -72,8 +72,8 @@ from app.services.spreadsheets import (
     RosterFileError,
     Table,
     YearMonth,
+    cell_reader,
     check_file,
-    convert_cell,
     fold,
     open_table,
 )
@@ -475,6 +475,7 @@ class _Planner:
         self.plan = plan
         self.today = plan.today
         self.columns = columns
+        self.readers = [(key, column, header, cell_reader(key)) for key, (column, header) in columns.items()]
         self.schools_by_code: dict[str, str] = {}
         self.schools_by_name: dict[str, list[str]] = {}
         for school_id, code, name in session.execute(
@@ -552,12 +553,12 @@ class _Planner:
         parsed: dict[str, Any] = {}
         errors: list[RowError] = []
         width = len(values)
-        for key, (column, header) in self.columns.items():
+        for key, column, header, read in self.readers:
             value = values[column] if column < width else None
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             try:
-                parsed[key] = convert_cell(key, value)
+                parsed[key] = read(value)
             except ValidationError as exc:
                 errors.append(RowError(number, header, exc.zh, exc.en))
         if not parsed and not errors:
