@@ -499,21 +499,21 @@ def _unreadable(file_format: str, exc: BaseException, *, opening: bool) -> Roste
 def _workbook_sheets(path: Path, file_format: str, stack: contextlib.ExitStack) -> Iterator[_Sheet]:
     """The worksheets of an .xlsx or .xls file in workbook order (chart and macro sheets left out), each with its
     merged ranges: an .xlsx sheet streamed row by row, an .xls sheet read whole when it is reached."""
-    import python_calamine_plus as python_calamine
+    import python_calamine_plus
 
     if file_format == "xlsx":
         _check_unpacked(path)
     handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115 (the stack closes it)
     try:
         # A file object, not the name: calamine picks its reader by the name's extension; here the content decides.
-        workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        workbook = python_calamine_plus.CalamineWorkbook.from_filelike(handle)
     except BaseException as exc:
         if not _calamine_failed(exc):
             raise
         raise _unreadable(file_format, exc, opening=True) from None
     stack.callback(workbook.close)
     for index, sheet_info in enumerate(workbook.sheets_metadata):
-        if sheet_info.typ != python_calamine.SheetTypeEnum.WorkSheet:
+        if sheet_info.typ != python_calamine_plus.SheetTypeEnum.WorkSheet:
             continue
         try:
             if file_format == "xlsx":
