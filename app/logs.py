@@ -17,8 +17,6 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from app.domain.masking import mask_id_number, mask_phone
-
 __all__ = ["LOG_DIR", "LOG_FILE", "PersonalDataFilter", "close_logging", "log_unexpected", "mask_personal",
            "setup_logging"]
 
@@ -41,8 +39,11 @@ _PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL)
 def mask_personal(text: str) -> str:
     """``text`` with ID-number and phone shapes masked (450107********123X, 138****5678) and SQL parameters
     removed."""
+    # The shapes are found here; how each is masked is the screens' and printouts' own rule (imported here: the
+    # log is set up before the first window, and that rule's module and the ID checks under it take 10 ms).
+    from app.domain.masking import mask_id_number, mask_phone
+
     text = _PARAMETERS.sub("[parameters: hidden]", text)
-    # The shapes are found here; how each is masked is the screens' and printouts' own rule.
     text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
     return _PHONE.sub(lambda m: m.group(0)[:-11] + mask_phone(m.group(0)[-11:]), text)
 

@@ -106,16 +106,17 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from app.config import load_settings
 from app.ui.i18n import install_language
-from app.ui.main import LoginDialog, warm_up
+from app.ui.main import LoginDialog, WarmUp
 app = QApplication(sys.argv)
 data = Path(sys.argv[1])
 settings = load_settings(data)
 install_language(str(settings["language"]))
-# As app.ui.main.run does: the store and the pages are imported in the background from here on.
-warming = warm_up()
+# As app.ui.main.run does: the store and the pages are imported in the background once the first window is painted.
+warming = WarmUp()
 if "--login" in sys.argv:
     # The first window a person sees: the sign-in dialog.
     dialog = LoginDialog(data)
+    warming.start_when_painted(dialog)
     dialog.show()
     QTest.qWaitForWindowExposed(dialog)
     app.processEvents()
@@ -139,6 +140,7 @@ if "--login" in sys.argv:
         dialog.database.close()
     sys.exit(0)
 marks["qt"] = time.perf_counter()
+warming.start()  # no dialog here: the imports run while the password is checked, as they do after it appears
 # The sign-in dialog's work, with the password a person would type.
 from app.store.db import open_folder
 database = open_folder(data, "admin", os.environ["JIAFANG_PASSWORD"])
