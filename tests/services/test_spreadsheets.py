@@ -182,21 +182,28 @@ def test_the_first_sheet_with_a_header_is_read(tmp_path: Path) -> None:
         assert (table.sheet, table.header_row, [n for n, _ in table.rows]) == ("名单", 1, [2])
 
 
-def test_error_cells_read_as_empty(tmp_path: Path) -> None:
-    """A formula's error (#N/A of a failed lookup) is an empty cell, as it was for .xls: it neither erases a
-    stored value nor passes for one."""
+def _with_cell(tmp_path: Path, rows: list[list[Any]], ref: str, cell: bytes) -> Path:
+    """An .xlsx of a 姓名/身份证号/年级 header and ``rows``, with cell ``ref`` rewritten in the sheet's XML as
+    ``cell`` (what openpyxl would not write: an error value, a damaged cell)."""
     workbook = openpyxl.Workbook()
     workbook.active.append(["姓名", "身份证号", "年级"])
-    workbook.active.append(["韦明", ID, 4])
-    source = tmp_path / "a.xlsx"
+    for row in rows:
+        workbook.active.append(row)
+    source, path = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     workbook.save(source)
-    path = tmp_path / "b.xlsx"
     with zipfile.ZipFile(source) as archive, zipfile.ZipFile(path, "w") as out:
         for item in archive.infolist():
             data = archive.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'<c r="C2"[^>]*>.*?</c>', b'<c r="C2" t="e"><v>#N/A</v></c>', data)
+                data = re.sub(rf'<c r="{ref}"[^>]*>.*?</c>'.encode(), cell, data)
             out.writestr(item, data)
+    return path
+
+
+def test_error_cells_read_as_empty(tmp_path: Path) -> None:
+    """A formula's error (#N/A of a failed lookup) is an empty cell, as it was for .xls: it neither erases a
+    stored value nor passes for one."""
+    path = _with_cell(tmp_path, [["韦明", ID, 4]], "C2", b'<c r="C2" t="e"><v>#N/A</v></c>')
     with open_table(path) as table:
         [(_, values)] = list(table.rows)
         assert table.value("name", values) == "韦明" and table.value("grade", values) is None
@@ -205,19 +212,8 @@ def test_error_cells_read_as_empty(tmp_path: Path) -> None:
 def test_damage_past_the_first_rows_is_refused_when_reached(tmp_path: Path) -> None:
     """An .xlsx sheet is streamed: a cell damaged deep in the sheet (a number cell holding text) is found only
     when the stream reaches it, after thousands of rows were handed over, and is reported as a damaged file."""
-    workbook = openpyxl.Workbook()
-    workbook.active.append(["姓名", "身份证号", "年级"])
-    for index in range(3000):
-        workbook.active.append(["韦明", ID, 1 + index % 9])
-    source = tmp_path / "a.xlsx"
-    workbook.save(source)
-    path = tmp_path / "b.xlsx"
-    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(path, "w") as out:
-        for item in archive.infolist():
-            data = archive.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'<c r="C2500"[^>]*>.*?</c>', b'<c r="C2500" t="n"><v>abc</v></c>', data)
-            out.writestr(item, data)
+    path = _with_cell(tmp_path, [["韦明", ID, 1 + index % 9] for index in range(3000)], "C2500",
+                      b'<c r="C2500" t="n"><v>abc</v></c>')
     handed_over = 0
     with open_table(path) as table, pytest.raises(RosterFileError) as raised:
         for _ in table.rows:
