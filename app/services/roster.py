@@ -383,6 +383,10 @@ def add_new_families(session: Session, families: Sequence[NewFamily]) -> tuple[l
     households made. Everything is checked before anything is written: BatchError indexes the families. The
     households made here are known to exist, so unlike add_households + add_members + add_validated_students
     this reads none of them back (two lookups of 100,000 rows in an import)."""
+    if any(family.guardian and family.household is None for family in families):
+        # Not dropped without a word: a guardian belongs to the household made here, and an existing household's
+        # members are added with add_members.
+        raise ValueError("a NewFamily's guardian needs the household made with it")
     made = [index for index, family in enumerate(families) if family.household is not None]
     made_ids = [uuid7() for _ in made]
     household_rows: list[dict[str, Any]] = []

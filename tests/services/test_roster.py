@@ -325,6 +325,8 @@ def test_new_families_with_a_bad_row_write_nothing(database: Database, student: 
     with unchanged(database), pytest.raises(BatchError) as err, database.write() as session:
         roster.add_new_families(session, families)
     assert [(e.index, e.field) for e in err.value.errors] == [(0, "phone"), (2, "id_number")]
+    with unchanged(database), pytest.raises(ValueError, match="guardian"), database.write() as session:
+        roster.add_new_families(session, [roster.NewFamily(fresh, guardian="黄大")])  # no household to join
 
 
 # ----------------------------------------------------------------------------- editing students
