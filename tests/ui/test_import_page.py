@@ -11,6 +11,7 @@ from app.services.places import add_school
 from app.store.db import Database
 from app.ui.pages.import_page import SHOWN_ROWS, ImportPage
 from tests.services.support import dump
+from tests.ui.shell_support import shot
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "sample"
 
@@ -35,6 +36,7 @@ def test_check_then_import_the_sample_export(qtbot: QtBot, database: Database, t
     qtbot.waitUntil(lambda: page.check_button.isEnabled(), timeout=60_000)
     assert page.error.text() == "", page.error.text()
     assert page.rows.count() > 0 and dump(database) == before  # checking writes nothing
+    shot(page, "import_checked")  # the rows it would add, by name
     page.import_button.click()
     qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=60_000)
     assert page.error.text() == "", page.error.text()
